@@ -1,0 +1,141 @@
+/** Collects what layer emitters declare (weights, buffers, state, helpers, statements) for one module. */
+import type { Dim, KerasVersion, Layer, Model, Shape } from "../ir/types.js";
+import { resolveActivation, type Activation } from "./activations.js";
+import type { EmitContext } from "./layers/types.js";
+import { IdentifierPool } from "./names.js";
+
+export interface WeightDecl {
+  readonly id: string;
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  readonly comment: string;
+}
+
+export interface BufferDecl {
+  readonly id: string;
+  readonly dims: readonly Dim[];
+}
+
+export interface StateDecl {
+  readonly id: string;
+  readonly size: number;
+  readonly stateful: boolean;
+}
+
+export class ModuleContext implements EmitContext {
+  readonly weights: WeightDecl[] = [];
+  readonly buffers: BufferDecl[] = [];
+  readonly states: StateDecl[] = [];
+  readonly funcs: string[][] = [];
+  readonly body: string[] = [];
+  readonly runtimeUsed = new Set<string>();
+
+  private readonly valueBuffers = new Map<number, string>();
+  private readonly weightIds = new Map<string, string>();
+  private readonly layerBases = new Map<Layer, string>();
+
+  constructor(
+    private readonly model: Model,
+    readonly version: KerasVersion,
+    readonly unrollLimit: number,
+    private readonly pool: IdentifierPool,
+    private readonly layerBase: (layer: Layer) => string,
+  ) {}
+
+  shape(value: number): Shape {
+    const v = this.model.values[value];
+    if (!v) throw new Error(`unknown value ${value}`);
+    return v.shape;
+  }
+
+  dim(d: Dim): string {
+    return String(d);
+  }
+
+  size(dims: readonly Dim[]): string {
+    let constant = 1;
+    const symbols: string[] = [];
+    for (const d of dims) {
+      if (typeof d === "number") constant *= d;
+      else symbols.push(d);
+    }
+    if (symbols.length === 0) return String(constant);
+    return constant === 1 ? symbols.join(" * ") : `${symbols.join(" * ")} * ${constant}`;
+  }
+
+  buffer(value: number): string {
+    const existing = this.valueBuffers.get(value);
+    if (existing) return existing;
+    const id = this.pool.claim(`v${value}`);
+    this.buffers.push({ id, dims: this.shape(value) });
+    this.valueBuffers.set(value, id);
+    return id;
+  }
+
+  /** Names the buffer of a value after the layer producing it (called before any use). */
+  nameValue(value: number, id: string): void {
+    if (!this.valueBuffers.has(value)) {
+      this.buffers.push({ id, dims: this.shape(value) });
+      this.valueBuffers.set(value, id);
+    }
+  }
+
+  alias(to: number, from: number): void {
+    this.valueBuffers.set(to, this.buffer(from));
+  }
+
+  weight(layer: Layer, index: number, label: string, data?: Float32Array): string {
+    const key = data ? "" : `${this.base(layer)}#${index}`;
+    const known = key && this.weightIds.get(key);
+    if (known) return known;
+    const w = layer.weights[index];
+    const values = data ?? w?.data;
+    if (!values) throw new Error(`layer ${layer.name} has no weight ${index}`);
+    const id = this.id(layer, label);
+    this.weights.push({ id, data: values, shape: data ? [data.length] : (w?.shape ?? []), comment: `${layer.name}: ${label}` });
+    if (key) this.weightIds.set(key, id);
+    return id;
+  }
+
+  scratch(layer: Layer, label: string, dims: readonly Dim[]): string {
+    const id = this.id(layer, label);
+    this.buffers.push({ id, dims });
+    return id;
+  }
+
+  state(layer: Layer, label: string, size: number, stateful: boolean): string {
+    const id = this.id(layer, label);
+    this.states.push({ id, size, stateful });
+    return id;
+  }
+
+  id(layer: Layer, label: string): string {
+    return this.pool.claim(`${this.base(layer)}_${label}`);
+  }
+
+  rt(name: string): string {
+    this.runtimeUsed.add(name);
+    return name;
+  }
+
+  activation(layer: Layer, spec: unknown): Activation {
+    return resolveActivation(layer, spec, this.version, (n) => this.rt(n));
+  }
+
+  func(lines: readonly string[]): void {
+    this.funcs.push([...lines]);
+  }
+
+  line(...lines: string[]): void {
+    this.body.push(...lines);
+  }
+
+  private base(layer: Layer): string {
+    let b = this.layerBases.get(layer);
+    if (!b) {
+      b = this.layerBase(layer);
+      this.layerBases.set(layer, b);
+    }
+    return b;
+  }
+}

@@ -1,0 +1,45 @@
+/** Activation, Softmax, ReLU, LeakyReLU, ELU layers: an activation applied to a copy of the input. */
+import type { Call } from "../../ir/types.js";
+import type { EmitContext, LayerEmitter } from "./types.js";
+import { lastDim, numParam } from "./config.js";
+import { applyActivation } from "./apply-activation.js";
+import { layerError } from "../../errors.js";
+
+/** The activation spec a layer of these classes stands for. */
+function activationSpec(call: Call): unknown {
+  const layer = call.layer;
+  const c = layer.config;
+  switch (layer.className) {
+    case "Activation":
+      return c["activation"];
+    case "Softmax": {
+      const axis = c["axis"] ?? -1;
+      if (axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1)) {
+        throw layerError(layer, `Softmax over axis ${JSON.stringify(axis)} is not supported (only the last axis)`);
+      }
+      return "softmax";
+    }
+    case "LeakyReLU":
+      // The layer's default slope (0.3) differs from the leaky_relu activation's (0.2).
+      return { class_name: "LeakyReLU", config: { negative_slope: numParam(layer, "negative_slope", numParam(layer, "alpha", 0.3)) } };
+    case "ELU":
+      return { class_name: "ELU", config: { alpha: numParam(layer, "alpha", 1) } };
+    default:
+      return "linear";
+  }
+}
+
+export const activationLayer: LayerEmitter = {
+  classNames: ["Activation", "Softmax", "LeakyReLU", "ELU"],
+  outputShapes: (_layer, inputs) => [inputs[0]!],
+  weightSpecs: () => [],
+  emit(call: Call, ctx: EmitContext) {
+    const input = ctx.shape(call.inputs[0]!);
+    const n = lastDim(call.layer, input);
+    const rows = ctx.size(input.slice(0, -1));
+    const x = ctx.buffer(call.inputs[0]!);
+    const out = ctx.buffer(call.outputs[0]!);
+    ctx.line(`${out}.set(${x}.subarray(0, ${ctx.size(input)}));`);
+    applyActivation(ctx, call.layer, activationSpec(call), out, rows, n);
+  },
+};

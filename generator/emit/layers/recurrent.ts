@@ -1,0 +1,124 @@
+/**
+ * The timestep driver shared by LSTM, GRU and SimpleRNN (and the wrappers around them): state
+ * buffers, a specialised step function, and the sequence loop, unrolled when it is short.
+ */
+import { layerError } from "../../errors.js";
+import type { Call, Dim, Layer, Shape } from "../../ir/types.js";
+import { boolParam, fixedDim } from "./config.js";
+import type { EmitContext, ShapeInfo, WeightSpec } from "./types.js";
+
+/** One recurrent cell kind: its weights and the code of one timestep. */
+export interface CellKind {
+  /** State vectors the cell carries, `h` first (LSTM: h, c). */
+  stateLabels(layer: Layer): string[];
+  units(layer: Layer): number;
+  weightSpecs(layer: Layer, inputDim: number, info: ShapeInfo): WeightSpec[];
+  /**
+   * Statements of the step function `(xo: number): void`, which reads the input at `x[xo…]`
+   * and updates the state buffers in place.
+   */
+  stepBody(layer: Layer, ctx: EmitContext, ids: { x: string; states: string[]; inputDim: number; weightOffset: number }): string[];
+}
+
+export interface SequenceRun {
+  readonly layer: Layer;
+  readonly cell: CellKind;
+  /** Input buffer and its shape (T, F). */
+  readonly x: string;
+  readonly inputShape: Shape;
+  /** Process timesteps from last to first. */
+  readonly backwards: boolean;
+  /** Where per-step outputs go (null: only the final state is wanted). */
+  readonly sequenceOut: { buf: string; reverse: boolean; stride: number; offset: number } | null;
+  readonly stateful: boolean;
+  /** Values to copy into the state before the first step (RNN `initial_state`). */
+  readonly initialState: string[];
+  /** Index of this cell's first weight in `layer.weights` (wrappers hold several cells' weights). */
+  readonly weightOffset: number;
+  /** Per-step mask buffer (1 = step is real, 0 = keep the previous state and output). */
+  readonly mask?: string;
+}
+
+/** Emits a sequence run and returns the ids of its state buffers (h first). */
+export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
+  const { layer, cell } = run;
+  if (run.inputShape.length !== 2) throw layerError(layer, `expects input of shape (timesteps, features), got rank ${run.inputShape.length + 1} with batch`);
+  const T: Dim = run.inputShape[0]!;
+  const F = fixedDim(layer, run.inputShape[1], "the feature dimension");
+  const units = cell.units(layer);
+  const states = cell.stateLabels(layer).map((label) => ctx.state(layer, label, units, run.stateful));
+  run.initialState.forEach((src, k) => ctx.line(`${states[k]}.set(${src}.subarray(0, ${units}));`));
+
+  const step = ctx.id(layer, "step");
+  const body = cell.stepBody(layer, ctx, { x: run.x, states, inputDim: F, weightOffset: run.weightOffset });
+  ctx.func([`function ${step}(xo: number): void {`, ...body.map((l) => `  ${l}`), "}"]);
+
+  const h = states[0]!;
+  const out = run.sequenceOut;
+  const stepLine = (tExpr: string, sExpr: string): string[] => {
+    const lines: string[] = [];
+    const xo = mul(tExpr, F);
+    const call = `${step}(${xo});`;
+    lines.push(run.mask ? `if (${run.mask}[${tExpr}]) ${call}` : call);
+    if (out) {
+      const pos = out.reverse ? sub(ctx.dim(T), 1, sExpr) : sExpr;
+      lines.push(`${out.buf}.set(${h}, ${add(mul(pos, out.stride), out.offset)});`);
+    }
+    return lines;
+  };
+  if (typeof T === "number" && T <= ctx.unrollLimit) {
+    for (let s = 0; s < T; s++) ctx.line(...stepLine(String(run.backwards ? T - 1 - s : s), String(s)));
+  } else {
+    const tExpr = run.backwards ? sub(ctx.dim(T), 1, "s") : "s";
+    ctx.line(`for (let s = 0; s < ${ctx.dim(T)}; s++) {`, ...stepLine(tExpr, "s").map((l) => `  ${l}`), "}");
+  }
+  return states;
+}
+
+/** Shape inference common to every RNN layer: sequence or last output, then the states. */
+export function rnnOutputShapes(layer: Layer, input: Shape, units: number, stateCount: number): Shape[] {
+  if (input.length !== 2) throw layerError(layer, `expects input of shape (timesteps, features), got ${input.length} dimensions`);
+  const main: Shape = boolParam(layer, "return_sequences", false) ? [input[0]!, units] : [units];
+  const states: Shape[] = boolParam(layer, "return_state", false) ? Array.from({ length: stateCount }, () => [units]) : [];
+  return [main, ...states];
+}
+
+/** Emits a plain RNN layer call (LSTM, GRU, SimpleRNN) with all of Keras' call options. */
+export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void {
+  const layer = call.layer;
+  const input = ctx.shape(call.inputs[0]!);
+  const units = cell.units(layer);
+  const returnSequences = boolParam(layer, "return_sequences", false);
+  const mainOut = ctx.buffer(call.outputs[0]!);
+  const states = runSequence(ctx, {
+    layer,
+    cell,
+    x: ctx.buffer(call.inputs[0]!),
+    inputShape: input,
+    // go_backwards outputs stay in processing order: Keras does not flip them back.
+    backwards: boolParam(layer, "go_backwards", false),
+    sequenceOut: returnSequences ? { buf: mainOut, reverse: false, stride: units, offset: 0 } : null,
+    stateful: boolParam(layer, "stateful", false),
+    initialState: call.initialState.map((v) => ctx.buffer(v)),
+    weightOffset: 0,
+  });
+  if (!returnSequences) ctx.line(`${mainOut}.set(${states[0]});`);
+  call.outputs.slice(1).forEach((v, k) => ctx.line(`${ctx.buffer(v)}.set(${states[k]!});`));
+}
+
+function mul(expr: string, n: number): string {
+  if (n === 1) return expr;
+  if (/^\d+$/.test(expr)) return String(Number(expr) * n);
+  return `${expr} * ${n}`;
+}
+
+function add(expr: string, n: number): string {
+  if (n === 0) return expr;
+  if (/^\d+$/.test(expr)) return String(Number(expr) + n);
+  return `${expr} + ${n}`;
+}
+
+function sub(t: string, one: number, s: string): string {
+  if (/^\d+$/.test(t) && /^\d+$/.test(s)) return String(Number(t) - one - Number(s));
+  return `${t} - ${one} - ${s}`;
+}

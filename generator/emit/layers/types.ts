@@ -1,0 +1,63 @@
+import type { Call, Dim, KerasVersion, Layer, Shape } from "../../ir/types.js";
+import type { Activation } from "../activations.js";
+
+/** One weight tensor a layer expects, with what its slices mean (shown by `inspect`). */
+export interface WeightSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly slices?: readonly string[];
+}
+
+/** What shape inference knows about a model while it walks the layer calls. */
+export interface ShapeInfo {
+  readonly version: KerasVersion;
+}
+
+/** Everything about one Keras layer kind: shapes, expected weights, and the code it emits. */
+export interface LayerEmitter {
+  /** Keras class names handled by this emitter. */
+  readonly classNames: readonly string[];
+  /** Output shapes for these input shapes; throws a layer error for unsupported configs. */
+  outputShapes(layer: Layer, inputs: readonly Shape[], info: ShapeInfo): Shape[];
+  /** The weights Keras keeps for this layer, in `get_weights()` order. */
+  weightSpecs(layer: Layer, inputs: readonly Shape[], info: ShapeInfo): WeightSpec[];
+  /** Writes the code computing one call of the layer. */
+  emit(call: Call, ctx: EmitContext): void;
+  /** True when the output is exactly the input (Dropout at inference): no code, shared buffer. */
+  readonly identity?: boolean;
+}
+
+/** The services the module emitter offers to layer emitters. */
+export interface EmitContext {
+  readonly version: KerasVersion;
+  /** Timestep loops at most this long are unrolled; longer ones become `for` loops. */
+  readonly unrollLimit: number;
+  shape(value: number): Shape;
+  /** Code for the number of elements in a shape: "60", or "T0 * 20" for a variable length. */
+  size(dims: readonly Dim[]): string;
+  /** Code for a single dimension. */
+  dim(d: Dim): string;
+  /** Identifier of the float64 buffer holding a value. */
+  buffer(value: number): string;
+  /** Makes `to` use the buffer of `from` (layers that change nothing at inference). */
+  alias(to: number, from: number): void;
+  /** Module-level Float32Array constant holding `layer.weights[index]` (or `data`). */
+  weight(layer: Layer, index: number, label: string, data?: Float32Array): string;
+  /** Per-session float64 scratch buffer. */
+  scratch(layer: Layer, label: string, dims: readonly Dim[]): string;
+  /**
+   * Per-session recurrent state: zeroed at the start of every `predict`, or, for stateful layers,
+   * only by `resetStates()`.
+   */
+  state(layer: Layer, label: string, size: number, stateful: boolean): string;
+  /** A fresh identifier derived from the layer's name. */
+  id(layer: Layer, label: string): string;
+  /** Imports a runtime function and returns its name. */
+  rt(name: string): string;
+  /** Resolves an activation config with the semantics of the file's Keras version. */
+  activation(layer: Layer, spec: unknown): Activation;
+  /** Adds a helper function inside the session (e.g. a specialised timestep). */
+  func(lines: readonly string[]): void;
+  /** Writes statements into `predict`, in order. */
+  line(...lines: string[]): void;
+}

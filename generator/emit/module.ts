@@ -1,0 +1,147 @@
+/** Stage 4: the IR → the text of one generated TypeScript module. */
+import type { Layer, Model, Shape } from "../ir/types.js";
+import { ModuleContext } from "./context.js";
+import { float32ArrayLiteral } from "./float32.js";
+import { emitterFor } from "./layers/registry.js";
+import { commentText, identifierFrom, IdentifierPool, stringLiteral } from "./names.js";
+import { RUNTIME_FILE_BASE, runtimeExportNames, inlineRuntime } from "./runtime-source.js";
+import { renderModule } from "./template.js";
+
+export interface EmitOptions {
+  /** Timestep loops at most this long are unrolled (default 32). */
+  readonly unrollLimit?: number;
+  /** Put the used runtime functions inside the module instead of importing the runtime file. */
+  readonly inlineRuntime?: boolean;
+  /** Extension used in the runtime import specifier (".js" for both TS and JS output). */
+  readonly runtimeImportExt?: string;
+}
+
+export const DEFAULT_UNROLL_LIMIT = 32;
+
+const FIXED_NAMES = ["xs", "defaultSession", "Session", "session", "t", "j", "i", "k"];
+
+export function emitModule(model: Model, options: EmitOptions = {}): string {
+  const pool = new IdentifierPool([...runtimeExportNames(), ...FIXED_NAMES]);
+  const bases = layerBases(model);
+  const ctx = new ModuleContext(model, model.kerasVersion, options.unrollLimit ?? DEFAULT_UNROLL_LIMIT, pool, (l) => bases.get(l)!);
+
+  const inputIds = model.inputs.map((io) => {
+    const id = pool.claim(`${identifierFrom(io.name)}_input`);
+    ctx.nameValue(io.value, id);
+    return id;
+  });
+  for (const call of model.calls) {
+    const emitter = emitterFor(call.layer);
+    if (emitter.identity) {
+      ctx.alias(call.outputs[0]!, call.inputs[0]!);
+      continue;
+    }
+    call.outputs.forEach((v, k) => ctx.nameValue(v, pool.claim(`${bases.get(call.layer)}${k === 0 ? "" : `_${k}`}_out`)));
+    ctx.line(`// ${commentText(call.layer.name)} (${commentText(call.layer.className)})`);
+    emitter.emit(call, ctx);
+  }
+  const outIds = model.outputs.map((_, k) => pool.claim(`out${k}`));
+
+  const single = model.outputs.length === 1;
+  const stateful = ctx.states.some((s) => s.stateful);
+  const body = sessionBody(model, ctx, inputIds, outIds); // first: it imports runtime functions too
+  return renderModule({
+    sourceName: commentText(model.sourceName),
+    kerasVersion: commentText(model.kerasVersion.raw),
+    modelName: commentText(model.name),
+    inputSummary: model.inputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
+    outputSummary: model.outputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
+    runtimeImport: options.inlineRuntime ? "" : runtimeImportLine(ctx, options.runtimeImportExt ?? ".js"),
+    inputEntries: model.inputs
+      .map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))}, dtype: ${stringLiteral(model.values[io.value]!.dtype)} },`)
+      .join("\n"),
+    outputEntries: model.outputs.map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))} },`).join("\n"),
+    returnType: single ? "Float32Array" : "Float32Array[]",
+    stateful,
+    sessionBody: body,
+    runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
+    weights: ctx.weights
+      .map((w) => `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${float32ArrayLiteral(w.data)};`)
+      .join("\n"),
+  });
+}
+
+function sessionBody(model: Model, ctx: ModuleContext, inputIds: string[], outIds: string[]): string {
+  const lines: string[] = [];
+  const dynamic = (dims: Shape) => dims.some((d) => typeof d === "string");
+  for (const b of ctx.buffers) {
+    lines.push(dynamic(b.dims) ? `  let ${b.id} = new Float64Array(0);` : `  const ${b.id} = new Float64Array(${ctx.size(b.dims)});`);
+  }
+  for (const s of ctx.states) lines.push(`  const ${s.id} = new Float64Array(${s.size});${s.stateful ? " // stateful: kept across calls" : ""}`);
+  model.outputs.forEach((io, k) => {
+    const dims = ctx.shape(io.value);
+    lines.push(dynamic(dims) ? `  let ${outIds[k]} = new Float32Array(0);` : `  const ${outIds[k]} = new Float32Array(${ctx.size(dims)});`);
+  });
+  const single = model.outputs.length === 1;
+  for (const f of ctx.funcs) lines.push("", ...f.map((l) => (l ? `  ${l}` : l)));
+
+  const names = `[${model.inputs.map((io) => stringLiteral(io.name)).join(", ")}]`;
+  lines.push("", `  function predict(...xs: ArrayLike<number>[]): ${single ? "Float32Array" : "Float32Array[]"} {`);
+  lines.push(`    ${ctx.rt("checkArgCount")}(xs.length, ${names});`);
+  const declared = new Set<string>();
+  model.inputs.forEach((io, k) => {
+    const dims = ctx.shape(io.value);
+    const sym = dims.find((d): d is string => typeof d === "string");
+    if (sym !== undefined && !declared.has(sym)) {
+      declared.add(sym);
+      const step = ctx.size(dims.filter((d) => d !== sym));
+      lines.push(`    const ${sym} = ${ctx.rt("sequenceLength")}(xs[${k}], ${stringLiteral(io.name)}, ${step});`);
+    }
+  });
+  for (const b of ctx.buffers.filter((b) => dynamic(b.dims))) {
+    lines.push(`    if (${b.id}.length < ${ctx.size(b.dims)}) ${b.id} = new Float64Array(${ctx.size(b.dims)});`);
+  }
+  model.outputs.forEach((io, k) => {
+    const dims = ctx.shape(io.value);
+    if (dynamic(dims)) lines.push(`    if (${outIds[k]}.length !== ${ctx.size(dims)}) ${outIds[k]} = new Float32Array(${ctx.size(dims)});`);
+  });
+  model.inputs.forEach((io, k) => {
+    lines.push(`    ${ctx.rt("readInput")}(xs[${k}], ${stringLiteral(io.name)}, ${ctx.size(ctx.shape(io.value))}, ${inputIds[k]});`);
+  });
+  for (const s of ctx.states.filter((s) => !s.stateful)) lines.push(`    ${s.id}.fill(0);`);
+  lines.push(...ctx.body.map((l) => `    ${l}`));
+  model.outputs.forEach((io, k) => {
+    lines.push(`    ${ctx.rt("writeOutput")}(${ctx.buffer(io.value)}, 0, ${ctx.size(ctx.shape(io.value))}, ${outIds[k]});`);
+  });
+  lines.push(single ? `    return ${outIds[0]};` : `    return [${outIds.join(", ")}];`, "  }");
+
+  const stateful = ctx.states.filter((s) => s.stateful);
+  lines.push("", "  function resetStates(): void {");
+  for (const s of stateful) lines.push(`    ${s.id}.fill(0);`);
+  lines.push("  }", "", "  return { predict, resetStates };");
+  return lines.join("\n");
+}
+
+function runtimeImportLine(ctx: ModuleContext, ext: string): string {
+  const used = [...ctx.runtimeUsed].sort();
+  return `import { ${used.join(", ")} } from "./${RUNTIME_FILE_BASE}${ext}";\n`;
+}
+
+/** One identifier prefix per layer, unique across the model. */
+function layerBases(model: Model): Map<Layer, string> {
+  const bases = new Map<Layer, string>();
+  const taken = new Set<string>();
+  const visit = (layer: Layer) => {
+    if (bases.has(layer)) return;
+    let base = identifierFrom(layer.name);
+    for (let n = 2; taken.has(base); n++) base = `${identifierFrom(layer.name)}_${n}`;
+    taken.add(base);
+    bases.set(layer, base);
+    for (const inner of Object.values(layer.inner)) visit(inner);
+  };
+  for (const call of model.calls) visit(call.layer);
+  return bases;
+}
+
+function publicShape(dims: Shape): string {
+  return `[${dims.map((d) => (typeof d === "number" ? String(d) : "null")).join(", ")}]`;
+}
+
+function shapeText(dims: Shape): string {
+  return `(${dims.map((d) => (typeof d === "number" ? String(d) : "None")).join(", ")})`;
+}

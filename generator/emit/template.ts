@@ -1,0 +1,30 @@
+/** Renders the module skeleton template; all loops over weights and timesteps happen in code, not here. */
+import Handlebars from "handlebars";
+import { readFileSync } from "node:fs";
+import { packagePath } from "../paths.js";
+
+export interface ModuleSlots {
+  readonly sourceName: string;
+  readonly kerasVersion: string;
+  readonly modelName: string;
+  readonly inputSummary: string;
+  readonly outputSummary: string;
+  readonly runtimeImport: string;
+  readonly inputEntries: string;
+  readonly outputEntries: string;
+  readonly returnType: string;
+  readonly stateful: boolean;
+  readonly sessionBody: string;
+  readonly runtimeInline: string;
+  readonly weights: string;
+}
+
+let compiled: HandlebarsTemplateDelegate<ModuleSlots> | undefined;
+
+export function renderModule(slots: ModuleSlots): string {
+  compiled ??= Handlebars.compile<ModuleSlots>(readFileSync(packagePath("templates/module.ts.hbs"), "utf8"), {
+    noEscape: true,
+    strict: true,
+  });
+  return compiled(slots);
+}

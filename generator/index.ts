@@ -1,0 +1,90 @@
+/**
+ * keras2ts as a library: `generate()` turns the bytes of a Keras file into the text of the files to
+ * write. No file system access happens here; the CLI does the I/O.
+ */
+import ts from "typescript";
+import { KerasError } from "./errors.js";
+import { buildModel } from "./ir/build.js";
+import type { Model } from "./ir/types.js";
+import { verifyModel } from "./ir/verify.js";
+import { readArchitecture } from "./load/architecture.js";
+import { loadModelFile, type LoadLimits } from "./load/index.js";
+import { emitModule } from "./emit/module.js";
+import { emitterFor } from "./emit/layers/registry.js";
+import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
+import { runPasses } from "./passes/index.js";
+
+export { KerasError, formatError } from "./errors.js";
+export type { Model } from "./ir/types.js";
+
+export interface ModelOptions extends LoadLimits {
+  /** Base name of the model file, used in the generated header and messages. */
+  readonly sourceName: string;
+  /** Architecture JSON text, for weights-only HDF5 files. */
+  readonly configText?: string;
+  /** Fix variable sequence lengths to this many timesteps. */
+  readonly timesteps?: number;
+}
+
+export interface GenerateOptions extends ModelOptions {
+  /** "ts" (default) or "js" (an ES module in JavaScript). */
+  readonly language?: "ts" | "js";
+  /** Put the runtime functions the model uses inside the module. */
+  readonly inlineRuntime?: boolean;
+  /** Timestep loops at most this long are unrolled. */
+  readonly unrollLimit?: number;
+  /** Refuse models whose generated module would exceed this many bytes. */
+  readonly maxOutputBytes?: number;
+}
+
+export interface GeneratedFile {
+  /** File name relative to the output folder. */
+  readonly name: string;
+  readonly text: string;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
+
+/** Reads, builds, verifies and rewrites a model: the IR that emitters and `inspect` use. */
+export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promise<Model> {
+  if (options.timesteps !== undefined && !(Number.isInteger(options.timesteps) && options.timesteps > 0)) {
+    throw new KerasError(`--timesteps must be a positive whole number, got ${options.timesteps}`);
+  }
+  const file = await loadModelFile(bytes, options.configText, options);
+  const architecture = readArchitecture(file.architecture, file.kerasVersion);
+  const info = { version: file.kerasVersion };
+  const model = buildModel(
+    { architecture, weights: file.weights, kerasVersion: file.kerasVersion, sourceName: options.sourceName, ...(options.timesteps ? { timesteps: options.timesteps } : {}) },
+    (layer, inputs) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info)),
+  );
+  verifyModel(model, (layer, inputs) => emitterFor(layer).weightSpecs(layer, inputs, info));
+  return runPasses(model);
+}
+
+/** The files to write for one model: the module, and the runtime unless it is inlined. */
+export async function generate(bytes: Uint8Array, moduleName: string, options: GenerateOptions): Promise<GeneratedFile[]> {
+  const model = await loadModel(bytes, options);
+  const language = options.language ?? "ts";
+  let text = emitModule(model, {
+    inlineRuntime: options.inlineRuntime ?? false,
+    ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
+  });
+  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  if (text.length > limit) {
+    throw new KerasError(`the generated module would be ${text.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
+  }
+  if (language === "js") text = toJavaScript(text);
+  const files: GeneratedFile[] = [{ name: moduleName, text }];
+  if (!options.inlineRuntime) {
+    const runtime = language === "js" ? toJavaScript(runtimeSource()) : runtimeSource();
+    files.push({ name: `${RUNTIME_FILE_BASE}.${language}`, text: runtime });
+  }
+  return files;
+}
+
+/** Strips types: the JavaScript module is the TypeScript one, transpiled. */
+export function toJavaScript(source: string): string {
+  return ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, removeComments: false },
+  }).outputText;
+}

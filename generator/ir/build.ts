@@ -1,0 +1,126 @@
+/**
+ * Stage 2: the normalised architecture + weights → the IR graph, with every value's shape inferred
+ * call by call in dependency order.
+ */
+import { KerasError, layerError } from "../errors.js";
+import type { Architecture, ArchLayer, TensorRef } from "../load/architecture.js";
+import type { Weight } from "./types.js";
+import type { Call, Config, DType, KerasVersion, Layer, Model, Shape, Value } from "./types.js";
+
+/** Output shapes of a layer for given input shapes (supplied by the layer registry). */
+export type ShapeFn = (layer: Layer, inputs: readonly Shape[]) => Shape[];
+
+export interface BuildInput {
+  readonly architecture: Architecture;
+  readonly weights: ReadonlyMap<string, Weight[]>;
+  readonly kerasVersion: KerasVersion;
+  readonly sourceName: string;
+  /** Fixes every variable sequence length to this many steps. */
+  readonly timesteps?: number;
+}
+
+const refKey = (r: TensorRef) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`;
+
+export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
+  const { architecture: arch } = input;
+  const values: Value[] = [];
+  const produced = new Map<string, number>();
+  const layers = new Map<string, Layer>();
+  for (const a of arch.layers) {
+    if (layers.has(a.name)) throw new KerasError(`two layers are named ${JSON.stringify(a.name)}`);
+    layers.set(a.name, makeLayer(a.className, a.name, a.config, input.weights.get(a.name) ?? []));
+  }
+  const newValue = (shape: Shape, dtype: DType): number => {
+    values.push({ id: values.length, shape, dtype });
+    return values.length - 1;
+  };
+
+  let symbol = 0;
+  for (const a of arch.layers.filter((l) => l.className === "InputLayer")) {
+    const { shape, dtype } = inputLayerShape(a, input.timesteps, () => `T${symbol++}`);
+    produced.set(refKey([a.name, 0, 0]), newValue(shape, dtype));
+  }
+
+  const calls: Call[] = [];
+  const pending = arch.layers.flatMap((a) => a.calls.map((c, node) => ({ a, c, node })));
+  while (pending.length > 0) {
+    const ready = pending.findIndex(({ c }) => [...c.args, ...c.initialState, ...(c.mask ? [c.mask] : [])].every((r) => produced.has(refKey(r))));
+    if (ready < 0) {
+      const { a, c } = pending[0]!;
+      const missing = [...c.args, ...c.initialState].find((r) => !produced.has(refKey(r)))!;
+      throw layerError(a, `input ${JSON.stringify(missing[0])} (call ${missing[1]}, output ${missing[2]}) is never produced`);
+    }
+    const { a, c, node } = pending.splice(ready, 1)[0]!;
+    const layer = layers.get(a.name)!;
+    const ins = c.args.map((r) => produced.get(refKey(r))!);
+    const shapes = outputShapes(layer, ins.map((v) => values[v]!.shape));
+    const outs = shapes.map((s) => newValue(s, "float32"));
+    outs.forEach((v, k) => produced.set(refKey([a.name, node, k]), v));
+    calls.push({
+      layer,
+      inputs: ins,
+      outputs: outs,
+      initialState: c.initialState.map((r) => produced.get(refKey(r))!),
+      ...(c.mask ? { maskInput: produced.get(refKey(c.mask))! } : {}),
+    });
+  }
+
+  const io = (refs: TensorRef[], what: string) =>
+    refs.map((r) => {
+      const value = produced.get(refKey(r));
+      if (value === undefined) throw new KerasError(`model ${what} ${JSON.stringify(r[0])} is not produced by any layer`);
+      const count = refs.filter((x) => x[0] === r[0]).length;
+      return { name: count > 1 || r[2] > 0 ? `${r[0]}:${r[2]}` : r[0], value };
+    });
+  return {
+    name: arch.name,
+    sourceName: input.sourceName,
+    kerasVersion: input.kerasVersion,
+    inputs: io(arch.inputs, "input"),
+    outputs: io(arch.outputs, "output"),
+    calls,
+    values,
+    notes: arch.notes,
+  };
+}
+
+/** A Layer, with wrapped layers (Bidirectional, TimeDistributed) as inner layers without weights. */
+export function makeLayer(className: string, name: string, config: Config, weights: Weight[]): Layer {
+  const inner: Record<string, Layer> = {};
+  const wrapped = (key: string): Layer | undefined => {
+    const o = config[key] as { class_name?: unknown; config?: Config } | undefined;
+    if (!o || typeof o !== "object" || typeof o.class_name !== "string") return undefined;
+    const c = o.config ?? {};
+    return makeLayer(o.class_name, typeof c["name"] === "string" ? c["name"] : `${name}_${key}`, c, []);
+  };
+  if (className === "Bidirectional") {
+    const forward = wrapped("layer");
+    if (!forward) throw layerError({ name, className }, "has no wrapped layer");
+    inner["forward"] = forward;
+    inner["backward"] =
+      wrapped("backward_layer") ??
+      makeLayer(forward.className, `backward_${forward.name}`, { ...forward.config, go_backwards: !forward.config["go_backwards"] }, []);
+  } else if (className === "TimeDistributed") {
+    const layer = wrapped("layer");
+    if (!layer) throw layerError({ name, className }, "has no wrapped layer");
+    inner["layer"] = layer;
+  }
+  return { name, className, config, weights, inner };
+}
+
+function inputLayerShape(a: ArchLayer, timesteps: number | undefined, nextSymbol: () => string): { shape: Shape; dtype: DType } {
+  const batch = a.config["batch_shape"] ?? a.config["batch_input_shape"];
+  if (!Array.isArray(batch) || batch.length < 2) throw layerError(a, "InputLayer has no batch_shape");
+  const sample = batch.slice(1);
+  let symbol: string | undefined;
+  const shape = sample.map((d, i) => {
+    if (typeof d === "number" && Number.isInteger(d) && d > 0 && d <= 1 << 28) return d;
+    if (d !== null) throw layerError(a, `input dimension ${i + 1} is ${JSON.stringify(d)}, not a positive size`);
+    if (timesteps !== undefined) return timesteps;
+    if (symbol !== undefined) throw layerError(a, "more than one variable-length dimension is not supported; pass --timesteps");
+    symbol = nextSymbol();
+    return symbol;
+  });
+  const dtypeName = typeof a.config["dtype"] === "string" ? a.config["dtype"] : "float32";
+  return { shape, dtype: /^u?int/.test(dtypeName) ? "int32" : "float32" };
+}

@@ -1,0 +1,74 @@
+/**
+ * The model description (IR) every stage shares: loaders produce it, passes rewrite it,
+ * emitters print it. Shapes never include the batch dimension.
+ */
+
+/** A dimension: a fixed size, or the name of a length known only when `predict` runs (e.g. "T0"). */
+export type Dim = number | string;
+export type Shape = readonly Dim[];
+export type DType = "float32" | "int32";
+
+/** A layer's config after normalisation to Keras 3 key names (see load/normalize-config.ts). */
+export type Config = Record<string, unknown>;
+
+export interface KerasVersion {
+  readonly raw: string;
+  readonly major: number;
+  readonly minor: number;
+}
+
+/** One weight tensor, named as the file names it (or by position when the file has no names). */
+export interface Weight {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+export interface Layer {
+  readonly name: string;
+  readonly className: string;
+  readonly config: Config;
+  /** Weights in Keras' `get_weights()` order (wrappers: their inner layers' weights, in order). */
+  weights: Weight[];
+  /** Wrapped layers: Bidirectional `forward`/`backward`, TimeDistributed `layer`. */
+  readonly inner: Readonly<Record<string, Layer>>;
+}
+
+/** A tensor flowing between layer calls. */
+export interface Value {
+  readonly id: number;
+  shape: Shape;
+  dtype: DType;
+  /** Id of the per-timestep mask value attached to this tensor (Masking, Embedding mask_zero). */
+  mask?: number;
+}
+
+/** One application of a layer to input values (a layer may be called several times). */
+export interface Call {
+  readonly layer: Layer;
+  readonly inputs: number[];
+  readonly outputs: number[];
+  /** RNN `initial_state` values, in the order the layer takes them (h, then c for LSTM). */
+  readonly initialState: number[];
+  /** An explicit `mask=` value passed at call time. */
+  readonly maskInput?: number;
+}
+
+export interface ModelIO {
+  readonly name: string;
+  readonly value: number;
+}
+
+export interface Model {
+  readonly name: string;
+  /** Base name of the file it was read from (never a path). */
+  readonly sourceName: string;
+  readonly kerasVersion: KerasVersion;
+  readonly inputs: ModelIO[];
+  readonly outputs: ModelIO[];
+  /** Layer calls in an order where every input is computed before it is used. */
+  calls: Call[];
+  values: Value[];
+  /** Notes on interpretations applied while loading (old Keras semantics), for `inspect`. */
+  readonly notes: string[];
+}

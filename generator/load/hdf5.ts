@@ -1,0 +1,124 @@
+/** A small read-only view of an HDF5 file held in memory, on top of h5wasm. */
+import { ready, File as WasmFile, Group, Dataset } from "h5wasm/node";
+import { KerasError } from "../errors.js";
+
+export const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Datasets larger than this many elements are refused before they are read. */
+export const DEFAULT_MAX_DATASET_ELEMENTS = 256 * 1024 * 1024;
+
+let fileCounter = 0;
+
+export function isHdf5(bytes: Uint8Array): boolean {
+  return HDF5_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+export interface H5Node {
+  readonly kind: "group" | "dataset";
+  readonly path: string;
+}
+
+export class H5File {
+  private constructor(
+    private readonly file: WasmFile,
+    private readonly memPath: string,
+    private readonly unlink: (path: string) => void,
+    private readonly maxElements: number,
+  ) {}
+
+  /** Opens bytes as HDF5; the caller must `close()` it. */
+  static async open(bytes: Uint8Array, maxElements = DEFAULT_MAX_DATASET_ELEMENTS): Promise<H5File> {
+    const { FS } = await ready;
+    const memPath = `/keras2ts-${process.pid}-${++fileCounter}.h5`;
+    FS.writeFile(memPath, bytes);
+    let file: WasmFile;
+    try {
+      file = new WasmFile(memPath, "r");
+      if (!file.file_id || Number(file.file_id) < 0) throw new Error("not an HDF5 file");
+    } catch {
+      FS.unlink(memPath);
+      throw new KerasError("not a readable HDF5 file (corrupt or truncated)");
+    }
+    return new H5File(file, memPath, (p) => FS.unlink(p), maxElements);
+  }
+
+  close(): void {
+    try {
+      this.file.close();
+    } finally {
+      this.unlink(this.memPath);
+    }
+  }
+
+  /** A string attribute of the root (path "") or of a group; undefined when absent. */
+  attr(path: string, name: string): unknown {
+    const node = path === "" ? this.file : this.file.get(path);
+    if (!node || !("attrs" in node)) return undefined;
+    const attrs = (node as Group).attrs;
+    if (!(name in attrs)) return undefined;
+    try {
+      return attrs[name]!.value;
+    } catch {
+      throw new KerasError(`attribute "${name}" of "${path || "/"}" cannot be read`);
+    }
+  }
+
+  /** A string attribute, decoded whether stored as bytes or text. */
+  stringAttr(path: string, name: string): string | undefined {
+    const value = this.attr(path, name);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === "string") return value;
+    if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+    if (Array.isArray(value) && value.length === 1 && typeof value[0] === "string") return value[0];
+    return String(value);
+  }
+
+  /** A list-of-strings attribute (e.g. `weight_names`), empty when absent. */
+  stringListAttr(path: string, name: string): string[] {
+    const value = this.attr(path, name);
+    if (value === undefined || value === null) return [];
+    const list = Array.isArray(value) ? value : ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<unknown>) : [value];
+    return list.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
+  }
+
+  kind(path: string): "group" | "dataset" | undefined {
+    let node: unknown;
+    try {
+      node = this.file.get(path);
+    } catch {
+      return undefined;
+    }
+    if (node instanceof Dataset) return "dataset";
+    if (node instanceof Group) return "group";
+    return undefined;
+  }
+
+  /** Child names of a group, in the file's (alphabetical) order. */
+  keys(path: string): string[] {
+    const node = path === "" ? this.file : this.file.get(path);
+    if (!(node instanceof Group)) return [];
+    return node.keys();
+  }
+
+  /** Reads a numeric dataset as float32, refusing absurd sizes before reading. */
+  readFloat32(path: string): { shape: number[]; data: Float32Array } {
+    const node = this.file.get(path);
+    if (!(node instanceof Dataset)) throw new KerasError(`weight "${path}" is missing`);
+    const shape = (node.shape ?? []).map(Number);
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || count > this.maxElements) {
+      throw new KerasError(`weight "${path}" has an unreasonable shape [${shape.join(", ")}] (limit ${this.maxElements} elements; raise it with --max-weights)`);
+    }
+    let value: unknown;
+    try {
+      value = node.value;
+    } catch {
+      throw new KerasError(`weight "${path}" cannot be read (corrupt data)`);
+    }
+    if (!ArrayBuffer.isView(value) || (value as unknown as ArrayLike<number>).length !== count) {
+      throw new KerasError(`weight "${path}" is not a numeric array of ${count} values`);
+    }
+    const data = value instanceof Float32Array ? value : Float32Array.from(value as unknown as ArrayLike<number>, Number);
+    return { shape, data };
+  }
+}

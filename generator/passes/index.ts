@@ -1,0 +1,33 @@
+/** Stage 3: IR → IR rewrites, each named, run in order after the model is built and verified. */
+import type { Model } from "../ir/types.js";
+
+export interface Pass {
+  readonly name: string;
+  run(model: Model): Model;
+}
+
+/** Drops calls whose outputs nothing uses (e.g. layers after the model's outputs). */
+export const pruneUnused: Pass = {
+  name: "prune-unused",
+  run(model) {
+    const needed = new Set(model.outputs.map((o) => o.value));
+    const kept = [];
+    for (const call of [...model.calls].reverse()) {
+      if (!call.outputs.some((v) => needed.has(v))) continue;
+      kept.push(call);
+      for (const v of [...call.inputs, ...call.initialState]) needed.add(v);
+      if (call.maskInput !== undefined) needed.add(call.maskInput);
+      for (const v of call.inputs) {
+        const mask = model.values[v]!.mask;
+        if (mask !== undefined) needed.add(mask);
+      }
+    }
+    return { ...model, calls: kept.reverse() };
+  },
+};
+
+export const PASSES: readonly Pass[] = [pruneUnused];
+
+export function runPasses(model: Model, passes: readonly Pass[] = PASSES): Model {
+  return passes.reduce((m, p) => p.run(m), model);
+}

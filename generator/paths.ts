@@ -1,0 +1,20 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The package root (holding templates/ and runtime/), from source or from the compiled dist/. */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("keras2ts: package root not found");
+    dir = parent;
+  }
+  return dir;
+}
+
+const ROOT = findRoot();
+
+export function packagePath(relative: string): string {
+  return join(ROOT, relative);
+}
