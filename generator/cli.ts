@@ -1,5 +1,5 @@
 /** The command line: argument parsing and file I/O around the library. Errors are one line, exit 1. */
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
@@ -72,6 +72,7 @@ async function runGenerate(args: Common & { out: string; "inline-runtime": boole
     ...(args["max-output-bytes"] !== undefined ? { maxOutputBytes: args["max-output-bytes"] } : {}),
   });
   const outDir = dirname(resolve(args.out));
+  mkdirSync(outDir, { recursive: true });
   writeAtomically(files.map((f) => ({ path: join(outDir, f.name), text: f.text })), args.force);
 }
 
@@ -149,14 +150,13 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .version()
     .fail((msg, err) => {
-      process.stderr.write(`keras2ts: ${msg ?? err?.message}\nRun "keras2ts --help" for usage.\n`);
-      exitCode = 2;
+      throw new UsageError(`${msg ?? err?.message ?? "invalid arguments"}\nRun "keras2ts --help" for usage.`);
     })
     .exitProcess(false);
   try {
     await parser.parseAsync();
-  } catch {
-    if (exitCode === 0) exitCode = 2;
+  } catch (err) {
+    fail(err instanceof UsageError ? err : new UsageError(err instanceof Error ? err.message : String(err)));
   }
   return exitCode;
 }
