@@ -39,6 +39,6 @@ export function inlineRuntime(names: readonly string[]): string {
   names.forEach(visit);
   return [...functions.entries()]
     .filter(([name]) => needed.has(name))
-    .map(([, fn]) => fn.getFullText().trim().replace(/^export /m, ""))
+    .map(([, fn]) => fn.getText(true).replace(/^export /m, ""))
     .join("\n\n");
 }

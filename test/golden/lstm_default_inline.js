@@ -68,7 +68,6 @@ function sigmoid(x) {
 function tanh(x) {
     return Math.tanh(x);
 }
-// ---- linear algebra ------------------------------------------------------------------------------
 /**
  * out[o + r·m + j] = bias[j] + Σ_i x[xo + r·n + i] · w[i·m + j] for each of `rows` rows:
  * a Dense layer (kernel (n, m), row-major as Keras stores it) applied along the last axis.
@@ -103,7 +102,6 @@ function addMatVec(x, xo, n, w, out, o, m) {
             out[o + j] += xi * w[wb + j];
     }
 }
-// ---- inputs and outputs --------------------------------------------------------------------------
 /** Copies one flattened input sample into a buffer, checking its length. */
 function readInput(src, name, length, dst) {
     if (src == null || typeof src.length !== "number") {
