@@ -9,7 +9,7 @@ import type { Model } from "./ir/types.js";
 import { verifyModel } from "./ir/verify.js";
 import { readArchitecture } from "./load/architecture.js";
 import { loadModelFile, type LoadLimits } from "./load/index.js";
-import { emitModule } from "./emit/module.js";
+import { emitModuleParts } from "./emit/module.js";
 import { emitterFor } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
 import { runPasses } from "./passes/index.js";
@@ -65,15 +65,16 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
 export async function generate(bytes: Uint8Array, moduleName: string, options: GenerateOptions): Promise<GeneratedFile[]> {
   const model = await loadModel(bytes, options);
   const language = options.language ?? "ts";
-  let text = emitModule(model, {
+  const { code, weights } = emitModuleParts(model, {
     inlineRuntime: options.inlineRuntime ?? false,
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
   });
   const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  if (text.length > limit) {
-    throw new KerasError(`the generated module would be ${text.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
+  if (code.length + weights.length > limit) {
+    throw new KerasError(`the generated module would be ${code.length + weights.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
   }
-  if (language === "js") text = toJavaScript(text);
+  // Weight literals are already JavaScript: only the code part goes through the transpiler.
+  const text = language === "js" ? toJavaScript(code) + weights : code + weights;
   const files: GeneratedFile[] = [{ name: moduleName, text }];
   if (!options.inlineRuntime) {
     const runtime = language === "js" ? toJavaScript(runtimeSource()) : runtimeSource();

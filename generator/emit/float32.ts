@@ -6,17 +6,22 @@ export function formatFloat32(value: number): string {
   if (v === Infinity) return "Infinity";
   if (v === -Infinity) return "-Infinity";
   if (v === 0) return Object.is(v, -0) ? "-0" : "0";
-  for (let digits = 1; digits <= 9; digits++) {
-    const text = shortest(v.toPrecision(digits));
-    if (Math.fround(Number(text)) === v) return text;
+  // More digits never round-trip worse, so binary-search the fewest significant digits (1..9).
+  let lo = 1;
+  let hi = 9;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Math.fround(Number(v.toPrecision(mid))) === v) hi = mid;
+    else lo = mid + 1;
   }
-  return String(v); // unreachable: 9 significant digits always round-trip a float32
+  return shortest(v.toPrecision(lo));
 }
 
 /** Canonical form of a toPrecision result: no trailing zeros, the shorter of fixed and exponent. */
 function shortest(text: string): string {
   const n = Number(text);
   const plain = String(n); // JS picks fixed or exponent notation and drops trailing zeros
+  if (plain.length <= 6) return plain;
   const [mantissa, exp] = n.toExponential().split("e");
   const exponent = `${mantissa}e${Number(exp)}`;
   return exponent.length < plain.length ? exponent : plain;

@@ -20,7 +20,18 @@ export const DEFAULT_UNROLL_LIMIT = 32;
 
 const FIXED_NAMES = ["xs", "defaultSession", "Session", "session", "t", "j", "i", "k"];
 
+/** The module in two parts: code (skeleton, layers) and the weight literals that follow it. */
+export interface ModuleParts {
+  readonly code: string;
+  readonly weights: string;
+}
+
 export function emitModule(model: Model, options: EmitOptions = {}): string {
+  const { code, weights } = emitModuleParts(model, options);
+  return code + weights;
+}
+
+export function emitModuleParts(model: Model, options: EmitOptions = {}): ModuleParts {
   const pool = new IdentifierPool([...runtimeExportNames(), ...FIXED_NAMES]);
   const bases = layerBases(model);
   const ctx = new ModuleContext(model, model.kerasVersion, options.unrollLimit ?? DEFAULT_UNROLL_LIMIT, pool, (l) => bases.get(l)!);
@@ -45,7 +56,7 @@ export function emitModule(model: Model, options: EmitOptions = {}): string {
   const single = model.outputs.length === 1;
   const stateful = ctx.states.some((s) => s.stateful);
   const body = sessionBody(model, ctx, inputIds, outIds); // first: it imports runtime functions too
-  return renderModule({
+  const code = renderModule({
     sourceName: commentText(model.sourceName),
     kerasVersion: commentText(model.kerasVersion.raw),
     modelName: commentText(model.name),
@@ -60,10 +71,11 @@ export function emitModule(model: Model, options: EmitOptions = {}): string {
     stateful,
     sessionBody: body,
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
-    weights: ctx.weights
-      .map((w) => `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${float32ArrayLiteral(w.data)};`)
-      .join("\n"),
   });
+  const weights = ctx.weights
+    .map((w) => `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${float32ArrayLiteral(w.data)};\n`)
+    .join("");
+  return { code, weights };
 }
 
 function sessionBody(model: Model, ctx: ModuleContext, inputIds: string[], outIds: string[]): string {

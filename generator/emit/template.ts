@@ -16,7 +16,6 @@ export interface ModuleSlots {
   readonly stateful: boolean;
   readonly sessionBody: string;
   readonly runtimeInline: string;
-  readonly weights: string;
 }
 
 let compiled: HandlebarsTemplateDelegate<ModuleSlots> | undefined;
