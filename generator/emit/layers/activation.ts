@@ -1,9 +1,8 @@
-/** Activation, Softmax, ReLU, LeakyReLU, ELU layers: an activation applied to a copy of the input. */
+/** Activation, LeakyReLU, ELU layers (Softmax: softmax.ts, ReLU: rectifiers.ts): an activation applied to a copy of the input. */
 import type { Call } from "../../ir/types.js";
 import type { EmitContext, LayerEmitter } from "./types.js";
 import { lastDim, numParam } from "./config.js";
 import { applyActivation } from "./apply-activation.js";
-import { layerError } from "../../errors.js";
 
 /** The activation spec a layer of these classes stands for. */
 function activationSpec(call: Call): unknown {
@@ -12,25 +11,18 @@ function activationSpec(call: Call): unknown {
   switch (layer.className) {
     case "Activation":
       return c["activation"];
-    case "Softmax": {
-      const axis = c["axis"] ?? -1;
-      if (axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1)) {
-        throw layerError(layer, `Softmax over axis ${JSON.stringify(axis)} is not supported (only the last axis)`);
-      }
-      return "softmax";
-    }
     case "LeakyReLU":
       // The layer's default slope (0.3) differs from the leaky_relu activation's (0.2).
-      return { class_name: "LeakyReLU", config: { negative_slope: numParam(layer, "negative_slope", numParam(layer, "alpha", 0.3)) } };
+      return { class_name: "leaky_relu", config: { negative_slope: numParam(layer, "negative_slope", numParam(layer, "alpha", 0.3)) } };
     case "ELU":
-      return { class_name: "ELU", config: { alpha: numParam(layer, "alpha", 1) } };
+      return { class_name: "elu", config: { alpha: numParam(layer, "alpha", 1) } };
     default:
       return "linear";
   }
 }
 
 export const activationLayer: LayerEmitter = {
-  classNames: ["Activation", "Softmax", "LeakyReLU", "ELU"],
+  classNames: ["Activation", "LeakyReLU", "ELU"],
   outputShapes: (_layer, inputs) => [inputs[0]!],
   weightSpecs: () => [],
   emit(call: Call, ctx: EmitContext) {
