@@ -1,0 +1,51 @@
+// Getting at and replacing the parts of a model file that mutations change: config JSON and weights.
+import { DROP, editH5 } from "./h5kit.js";
+import { readZip, writeZip } from "./zipkit.js";
+
+const text = new TextDecoder();
+const utf8 = new TextEncoder();
+
+/** The architecture JSON text of an input (config.json, the model_config attribute, or --config). */
+export async function configTextOf(source, input) {
+  if (source.format === "keras") return text.decode(readZip(input.bytes).find((e) => e.name === "config.json").data);
+  if (source.format === "weights") return input.configText;
+  const { File } = await import("h5wasm/node");
+  const { h5fs } = await import("./h5kit.js");
+  const FS = await h5fs();
+  const path = `/fuzz-cfg-${source.id.replace(/\W/g, "_")}.h5`;
+  FS.writeFile(path, input.bytes);
+  const f = new File(path, "r");
+  try {
+    return String(f.attrs["model_config"].value);
+  } finally {
+    f.close();
+    FS.unlink(path);
+  }
+}
+
+/** The input with its architecture JSON text replaced. */
+export async function withConfigText(source, input, configText) {
+  if (source.format === "weights") return { ...input, configText };
+  if (source.format === "keras") {
+    const entries = readZip(input.bytes).map((e) => (e.name === "config.json" ? { ...e, data: utf8.encode(configText) } : e));
+    return { bytes: writeZip(entries) };
+  }
+  const attr = (path, name) => (path === "" && name === "model_config" ? configText : undefined);
+  return { bytes: await editH5(input.bytes, { attr }) };
+}
+
+/** The input with its weights HDF5 rewritten through `editH5` edits. */
+export async function withWeightEdits(source, input, edits) {
+  if (source.format !== "keras") return { ...input, bytes: await editH5(input.bytes, edits) };
+  const entries = await Promise.all(
+    readZip(input.bytes).map(async (e) => (e.name === "model.weights.h5" ? { ...e, data: await editH5(e.data, edits) } : e)),
+  );
+  return { bytes: writeZip(entries) };
+}
+
+/** The weights HDF5 bytes of an input (inside the zip for .keras). */
+export function weightsBytesOf(source, input) {
+  return source.format === "keras" ? readZip(input.bytes).find((e) => e.name === "model.weights.h5").data : input.bytes;
+}
+
+export { DROP };

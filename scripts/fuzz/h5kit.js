@@ -1,0 +1,115 @@
+// Rewrites an HDF5 file through h5wasm with edits: drop, replace or add datasets and attributes.
+import { Dataset, File, Group, ready } from "h5wasm/node";
+
+let counter = 0;
+let fsPromise;
+
+/** h5wasm's in-memory file system, with HDF5's diagnostic printing (to fd 2) sent to /dev/null. */
+export async function h5fs() {
+  fsPromise ??= ready.then(({ FS }) => {
+    const stream = FS.getStream(2);
+    if (stream && stream.path === "/dev/stderr") {
+      FS.close(stream);
+      FS.open("/dev/null", 1);
+    }
+    return FS;
+  });
+  return fsPromise;
+}
+
+/**
+ * A copy of `bytes` with edits applied:
+ * - `skip(path)`: leave out a group or dataset;
+ * - `dataset(path, {data, shape, dtype})`: return a replacement or undefined to keep it;
+ * - `attr(path, name, value)`: return a replacement value, `DROP` to leave it out, undefined to keep it;
+ * - `extra`: datasets to add, `{path, data, shape, dtype?, hugeShape?}` (hugeShape: resized chunked, no data);
+ * - `extraAttrs`: attributes to add, `{path, name, value}`.
+ */
+export async function editH5(bytes, edits = {}) {
+  const FS = await h5fs();
+  const n = ++counter;
+  const src = `/fuzz-src-${n}.h5`;
+  const dst = `/fuzz-dst-${n}.h5`;
+  FS.writeFile(src, bytes);
+  const from = new File(src, "r");
+  const to = new File(dst, "w");
+  try {
+    copyGroup(from, to, "", edits);
+    for (const e of edits.extra ?? []) addDataset(to, e);
+    for (const a of edits.extraAttrs ?? []) (a.path ? to.get(a.path) : to).create_attribute(a.name, a.value);
+  } finally {
+    from.close();
+    to.close();
+  }
+  const out = FS.readFile(dst);
+  FS.unlink(src);
+  FS.unlink(dst);
+  return out;
+}
+
+export const DROP = Symbol("drop");
+
+function copyAttrs(fromNode, toNode, path, edits) {
+  for (const [name, attribute] of Object.entries(fromNode.attrs)) {
+    let value = attribute.value;
+    const edited = edits.attr?.(path, name, value);
+    if (edited === DROP) continue;
+    if (edited !== undefined) value = edited;
+    if (ArrayBuffer.isView(value) && value.length === 0) toNode.create_attribute(name, value, [0], attribute.dtype);
+    else toNode.create_attribute(name, value);
+  }
+}
+
+function copyGroup(from, to, path, edits) {
+  const node = path === "" ? from : from.get(path);
+  const target = path === "" ? to : to.create_group(path);
+  copyAttrs(node, target, path, edits);
+  for (const key of node.keys()) {
+    const child = path === "" ? key : `${path}/${key}`;
+    if (edits.skip?.(child)) continue;
+    const entity = from.get(child);
+    if (entity instanceof Group) copyGroup(from, to, child, edits);
+    else if (entity instanceof Dataset) copyDataset(entity, to, child, edits);
+  }
+}
+
+function copyDataset(ds, to, path, edits) {
+  const original = { data: ds.value, shape: ds.shape ?? [], dtype: ds.dtype };
+  const next = edits.dataset?.(path, original) ?? original;
+  addDataset(to, { path, ...next });
+  copyAttrs(ds, to.get(path), path, edits);
+}
+
+function addDataset(to, { path, data, shape, dtype, hugeShape }) {
+  if (hugeShape) {
+    const ds = to.create_dataset({ name: path, data: new Float32Array(1), shape: hugeShape.map(() => 1), maxshape: hugeShape.map(() => null), chunks: hugeShape.map(() => 1), dtype: "<f" });
+    ds.resize(hugeShape);
+    return;
+  }
+  to.create_dataset({ name: path, data, shape, ...(dtype && typeof dtype === "string" ? { dtype } : {}) });
+}
+
+/** All dataset paths of a file, for picking mutation targets. */
+export async function datasetPaths(bytes) {
+  const FS = await h5fs();
+  const p = `/fuzz-list-${++counter}.h5`;
+  FS.writeFile(p, bytes);
+  const f = new File(p, "r");
+  const out = [];
+  const walk = (path) => {
+    const node = path === "" ? f : f.get(path);
+    for (const key of node.keys()) {
+      const child = path === "" ? key : `${path}/${key}`;
+      const e = f.get(child);
+      if (e instanceof Group) walk(child);
+      else if (e instanceof Dataset) out.push({ path: child, shape: e.shape ?? [] });
+    }
+  };
+  try {
+    walk("");
+  } finally {
+    f.close();
+    FS.unlink(p);
+  }
+  return out;
+}
