@@ -109,7 +109,7 @@ export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void 
 function mul(expr: string, n: number): string {
   if (n === 1) return expr;
   if (/^\d+$/.test(expr)) return String(Number(expr) * n);
-  return `${expr} * ${n}`;
+  return /^\w+$/.test(expr) ? `${expr} * ${n}` : `(${expr}) * ${n}`;
 }
 
 function add(expr: string, n: number): string {
