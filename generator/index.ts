@@ -5,10 +5,12 @@
 import ts from "typescript";
 import { KerasError } from "./errors.js";
 import { buildModel } from "./ir/build.js";
-import type { Model } from "./ir/types.js";
+import { assignGroupedWeights } from "./ir/grouped-weights.js";
+import type { Model, Shape } from "./ir/types.js";
 import { verifyModel } from "./ir/verify.js";
 import { readArchitecture } from "./load/architecture.js";
 import { loadModelFile, type LoadLimits } from "./load/index.js";
+import { layerWeights } from "./load/layer-weights.js";
 import { emitModuleParts } from "./emit/module.js";
 import { emitterFor } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
@@ -52,12 +54,15 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
   }
   const file = await loadModelFile(bytes, options.configText, options);
   const architecture = readArchitecture(file.architecture, file.kerasVersion);
+  const weights = layerWeights(architecture, file);
   const info = { version: file.kerasVersion };
   const model = buildModel(
-    { architecture, weights: file.weights, kerasVersion: file.kerasVersion, sourceName: options.sourceName, ...(options.timesteps ? { timesteps: options.timesteps } : {}) },
+    { architecture, weights, kerasVersion: file.kerasVersion, sourceName: options.sourceName, ...(options.timesteps ? { timesteps: options.timesteps } : {}) },
     (layer, inputs) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info)),
   );
-  verifyModel(model, (layer, inputs) => emitterFor(layer).weightSpecs(layer, inputs, info));
+  const specs = (layer: Model["calls"][number]["layer"], inputs: readonly Shape[]) => emitterFor(layer).weightSpecs(layer, inputs, info);
+  assignGroupedWeights(model, architecture.weightGroups ?? [], weights, specs);
+  verifyModel(model, specs);
   return runPasses(model);
 }
 

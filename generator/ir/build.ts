@@ -47,7 +47,7 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     const ready = pending.findIndex(({ c }) => [...c.args, ...c.initialState, ...(c.mask ? [c.mask] : [])].every((r) => produced.has(refKey(r))));
     if (ready < 0) {
       const { a, c } = pending[0]!;
-      const missing = [...c.args, ...c.initialState].find((r) => !produced.has(refKey(r)))!;
+      const missing = [...c.args, ...c.initialState, ...(c.mask ? [c.mask] : [])].find((r) => !produced.has(refKey(r)))!;
       throw layerError(a, `input ${JSON.stringify(missing[0])} (call ${missing[1]}, output ${missing[2]}) is never produced`);
     }
     const { a, c, node } = pending.splice(ready, 1)[0]!;
@@ -62,22 +62,23 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
       outputs: outs,
       initialState: c.initialState.map((r) => produced.get(refKey(r))!),
       ...(c.mask ? { maskInput: produced.get(refKey(c.mask))! } : {}),
+      ...(c.literals ? { literals: c.literals } : {}),
     });
   }
 
-  const io = (refs: TensorRef[], what: string) =>
-    refs.map((r) => {
+  const io = (refs: TensorRef[], names: readonly string[] | undefined, what: string) =>
+    refs.map((r, i) => {
       const value = produced.get(refKey(r));
       if (value === undefined) throw new KerasError(`model ${what} ${JSON.stringify(r[0])} is not produced by any layer`);
       const count = refs.filter((x) => x[0] === r[0]).length;
-      return { name: count > 1 || r[2] > 0 ? `${r[0]}:${r[2]}` : r[0], value };
+      return { name: names?.[i] ?? (count > 1 || r[2] > 0 ? `${r[0]}:${r[2]}` : r[0]), value };
     });
   return {
     name: arch.name,
     sourceName: input.sourceName,
     kerasVersion: input.kerasVersion,
-    inputs: io(arch.inputs, "input"),
-    outputs: io(arch.outputs, "output"),
+    inputs: io(arch.inputs, arch.inputNames, "input"),
+    outputs: io(arch.outputs, arch.outputNames, "output"),
     calls,
     values,
     notes: arch.notes,

@@ -52,6 +52,8 @@ export interface Call {
   readonly initialState: number[];
   /** An explicit `mask=` value passed at call time. */
   readonly maskInput?: number;
+  /** Positional call arguments that are literals (Keras 3 op layers: the 0 of `not_equal(x, 0)`), null where a tensor stands. */
+  readonly literals?: readonly (number | boolean | string | null)[];
 }
 
 export interface ModelIO {

@@ -1,18 +1,25 @@
 /**
  * The architecture JSON of any Keras version → one normalised form: a list of layers with Keras 3
  * config keys, each with its calls (inbound nodes), plus the model's inputs and outputs.
+ * Nested models are flattened into the outer graph (see nested.ts).
  */
 import { KerasError } from "../errors.js";
 import type { Config, KerasVersion } from "../ir/types.js";
+import { MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
 import { normalizeLayerConfig } from "./normalize-config.js";
 
 /** `[layer name, call index, output index]`: one output of one call of a layer. */
 export type TensorRef = readonly [string, number, number];
 
+/** A literal positional call argument (Keras 3 op layers, e.g. the 0 of `not_equal(x, 0)`). */
+export type Literal = number | boolean | string | null;
+
 export interface ArchCall {
   readonly args: TensorRef[];
   readonly initialState: TensorRef[];
   readonly mask?: TensorRef;
+  /** Positional arguments that are not tensors, by position (null where a tensor stands). */
+  readonly literals?: readonly Literal[];
 }
 
 export interface ArchLayer {
@@ -20,6 +27,14 @@ export interface ArchLayer {
   readonly name: string;
   readonly config: Config;
   readonly calls: ArchCall[];
+  /** Where a Keras 3 weights file stores this layer: class-counter keys, e.g. `sequential/dense_1`. */
+  readonly weightPath?: string;
+}
+
+/** A flattened nested model whose weights a legacy HDF5 file keeps in one group, in Keras' legacy order. */
+export interface WeightGroup {
+  readonly key: string;
+  readonly layers: readonly { readonly name: string; readonly trainable: boolean }[];
 }
 
 export interface Architecture {
@@ -27,20 +42,27 @@ export interface Architecture {
   readonly layers: ArchLayer[];
   readonly inputs: TensorRef[];
   readonly outputs: TensorRef[];
+  /** The model's own input and output names, in order (kept when nested outputs are flattened). */
+  readonly inputNames?: string[];
+  readonly outputNames?: string[];
   /** Notes on old-version interpretations applied. */
   readonly notes: string[];
+  readonly weightGroups?: WeightGroup[];
 }
 
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export function readArchitecture(raw: unknown, version: KerasVersion): Architecture {
+/** RNN classes whose Keras 1/2 inbound nodes list initial states after the input. */
+const STATE_TAKING = new Set(["LSTM", "GRU", "SimpleRNN", "RNN", "CuDNNLSTM", "CuDNNGRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional"]);
+
+export function readArchitecture(raw: unknown, version: KerasVersion, nested = false): Architecture {
   if (!isObject(raw)) throw new KerasError("model config is not a JSON object");
   const className = raw["class_name"];
   const config = raw["config"];
   const notes: string[] = [];
-  if (className === "Sequential") return readSequential(config, version, notes);
+  if (className === "Sequential") return readSequential(config, version, notes, nested);
   if (className === "Functional" || className === "Model") return readFunctional(config, version, notes);
   throw new KerasError(`unsupported model class ${JSON.stringify(className)} (expected Sequential, Functional or Model)`);
 }
@@ -64,33 +86,108 @@ function baseLayer(raw: Json, version: KerasVersion, notes: string[]): Omit<Arch
   if (!isObject(config)) throw new KerasError(`a layer of class ${className} has no config object`);
   const name = typeof config["name"] === "string" ? config["name"] : typeof raw["name"] === "string" ? raw["name"] : "";
   if (name === "") throw new KerasError(`a layer of class ${className} has no name`);
+  if (MODEL_CLASSES.has(className)) return { className, name, config };
   return { className, name, config: normalizeLayerConfig(className, name, config, version, notes) };
 }
 
-function readSequential(config: unknown, version: KerasVersion, notes: string[]): Architecture {
+/** Keras 3 weight files key layers by snake_case class name, numbered in model order. */
+function classKeys(): (className: string) => string {
+  const used = new Map<string, number>();
+  return (className) => {
+    const base = className.replace(/\W+/g, "").replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+    const n = used.get(base);
+    used.set(base, n === undefined ? 0 : n + 1);
+    return n === undefined ? base : `${base}_${n + 1}`;
+  };
+}
+
+/** Collects layers, splicing nested models in, and resolves their output aliases at the end. */
+class LayerCollector {
+  readonly layers: ArchLayer[] = [];
+  readonly aliases: Aliases = new Map();
+  readonly groups: WeightGroup[] = [];
+
+  constructor(
+    readonly version: KerasVersion,
+    readonly notes: string[],
+  ) {}
+
+  /** Adds a layer (or a nested model, flattened) with its calls. */
+  add(raw: Json, base: Omit<ArchLayer, "calls">, weightPath: string, calls: ArchCall[]): void {
+    if (!MODEL_CLASSES.has(base.className)) {
+      this.layers.push({ ...base, weightPath, calls });
+      return;
+    }
+    const inner = readArchitecture(raw, this.version, true);
+    this.notes.push(...inner.notes.filter((n) => !this.notes.includes(n)));
+    this.notes.push(`nested ${base.className} "${base.name}" flattened into the graph (${calls.length} call${calls.length === 1 ? "" : "s"})`);
+    const spliced = spliceNested(base.name, weightPath, base.config["trainable"] !== false, inner, calls, this.aliases);
+    this.layers.push(...spliced.layers);
+    this.groups.push(spliced.group);
+  }
+
+  finish(name: string, inputs: TensorRef[], outputs: TensorRef[]): Architecture {
+    return {
+      name,
+      layers: resolveCalls(this.layers, this.aliases),
+      inputs: inputs.map((r) => resolveRef(r, this.aliases)),
+      outputs: outputs.map((r) => resolveRef(r, this.aliases)),
+      inputNames: ioNames(inputs),
+      outputNames: ioNames(outputs),
+      notes: this.notes,
+      ...(this.groups.length > 0 ? { weightGroups: this.groups } : {}),
+    };
+  }
+}
+
+/** A model input/output is named after its layer; `layer:k` when that layer gives several. */
+function ioNames(refs: readonly TensorRef[]): string[] {
+  return refs.map((r) => (refs.filter((x) => x[0] === r[0]).length > 1 || r[2] > 0 ? `${r[0]}:${r[2]}` : r[0]));
+}
+
+function readSequential(config: unknown, version: KerasVersion, notes: string[], nested: boolean): Architecture {
   const { name, layers: rawLayers } = layerList(config, notes);
-  const layers: ArchLayer[] = [];
+  const out = new LayerCollector(version, notes);
+  const key = classKeys(); // Sequential.layers leaves out the InputLayer
   let previous: TensorRef | undefined;
   let input: TensorRef | undefined;
   for (const raw of rawLayers) {
     const base = baseLayer(raw, version, notes);
     if (base.className === "InputLayer") {
       if (previous) throw new KerasError(`InputLayer "${base.name}" is not the first layer of the Sequential model`);
-      layers.push({ ...base, calls: [] });
+      out.layers.push({ ...base, calls: [] });
       previous = input = [base.name, 0, 0];
       continue;
     }
     if (!previous) {
       // Keras 1/2: the first layer carries the input shape itself; make the InputLayer explicit.
       const inputName = `${base.name}_input`;
-      layers.push({ className: "InputLayer", name: inputName, config: { batch_shape: inputShapeOf(base.config, base.name), dtype: base.config["input_dtype"] ?? "float32" }, calls: [] });
+      const batchShape = firstInputShape(raw, base, version, nested);
+      out.layers.push({ className: "InputLayer", name: inputName, config: { batch_shape: batchShape, dtype: base.config["input_dtype"] ?? "float32" }, calls: [] });
       previous = input = [inputName, 0, 0];
     }
-    layers.push({ ...base, calls: [{ args: [previous], initialState: [] }] });
+    out.add(raw, base, key(base.className), [{ args: [previous], initialState: [] }]);
     previous = [base.name, 0, 0];
   }
   if (!input || !previous || previous === input) throw new KerasError("Sequential model has no layers");
-  return { name, layers, inputs: [input], outputs: [previous], notes };
+  return out.finish(name, [input], [previous]);
+}
+
+/** The batch shape a first layer declares: its own, or a nested model's input's (unknown inside a nested model). */
+function firstInputShape(raw: Json, base: Omit<ArchLayer, "calls">, version: KerasVersion, nested: boolean): unknown[] | undefined {
+  if (MODEL_CLASSES.has(base.className)) {
+    const inner = readArchitecture(raw, version, true);
+    const first = inner.layers.find((l) => l.name === inner.inputs[0]?.[0]);
+    const shape = first?.config["batch_shape"];
+    if (Array.isArray(shape) || nested) return Array.isArray(shape) ? shape : undefined;
+    throw new KerasError(`nested model "${base.name}" declares no input shape`);
+  }
+  try {
+    return inputShapeOf(base.config, base.name);
+  } catch (err) {
+    if (nested) return undefined; // a nested Sequential's input comes from the outer call
+    throw err;
+  }
 }
 
 /** The batch shape declared on a first layer (Keras 1/2 `batch_input_shape`, `input_shape`, `input_dim`). */
@@ -99,29 +196,27 @@ function inputShapeOf(config: Config, name: string): unknown[] {
   if (Array.isArray(batch)) return batch;
   const shape = config["input_shape"];
   if (Array.isArray(shape)) return [null, ...shape];
-  if (typeof config["input_dim"] === "number") {
-    const length = config["input_length"];
-    return config["__takes_sequence"] ? [null, length ?? null, config["input_dim"]] : [null, config["input_dim"]];
-  }
+  if (typeof config["input_dim"] === "number" && config["__takes_sequence"]) return [null, config["input_length"] ?? null, config["input_dim"]];
+  if (typeof config["input_dim"] === "number" && config["output_dim"] === undefined) return [null, config["input_dim"]];
+  if (config["output_dim"] !== undefined && "input_length" in config) return [null, config["input_length"] ?? null]; // Embedding
+  // A wrapper (Bidirectional, TimeDistributed) may leave the shape on its inner layer.
+  const inner = config["layer"];
+  if (isObject(inner) && isObject(inner["config"])) return inputShapeOf(inner["config"], name);
   throw new KerasError(`first layer "${name}" declares no input shape (batch_input_shape / input_shape)`);
 }
 
 function readFunctional(config: unknown, version: KerasVersion, notes: string[]): Architecture {
   const { name, layers: rawLayers } = layerList(config, notes);
   const c = config as Json;
-  const layers = rawLayers.map((raw) => {
+  const out = new LayerCollector(version, notes);
+  const key = classKeys();
+  for (const raw of rawLayers) {
     const base = baseLayer(raw, version, notes);
     const inbound = raw["inbound_nodes"];
-    const calls = Array.isArray(inbound) ? inbound.map((node) => readInboundNode(node, base.name)) : [];
-    return { ...base, calls };
-  });
-  return {
-    name,
-    layers,
-    inputs: readRefList(c["input_layers"], "input_layers"),
-    outputs: readRefList(c["output_layers"], "output_layers"),
-    notes,
-  };
+    const calls = Array.isArray(inbound) ? inbound.map((node) => readInboundNode(node, base, notes)) : [];
+    out.add(raw, base, key(base.className), calls);
+  }
+  return out.finish(name, readRefList(c["input_layers"], "input_layers"), readRefList(c["output_layers"], "output_layers"));
 }
 
 function readRefList(v: unknown, what: string): TensorRef[] {
@@ -139,19 +234,34 @@ function toRef(v: unknown, what: string): TensorRef {
 }
 
 /** Keras 3: `{args, kwargs}` with `__keras_tensor__` objects; Keras 1/2: `[[layer, node, tensor, kwargs], …]`. */
-function readInboundNode(node: unknown, layer: string): ArchCall {
-  const where = `inbound node of layer "${layer}"`;
+function readInboundNode(node: unknown, layer: { name: string; className: string }, notes: string[]): ArchCall {
+  const where = `inbound node of layer "${layer.name}"`;
   if (isObject(node)) {
     const args = flattenTensors(node["args"], where);
     const kwargs = isObject(node["kwargs"]) ? node["kwargs"] : {};
     const mask = flattenTensors(kwargs["mask"], where);
-    return { args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}) };
+    const literals = literalArgs(node["args"]);
+    return { args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), ...(literals ? { literals } : {}) };
   }
   if (!Array.isArray(node)) throw new KerasError(`malformed ${where}`);
   const refs = node.map((entry) => toRef(entry, where));
   const kwargs = node.map((entry) => (Array.isArray(entry) && isObject(entry[3]) ? entry[3] : {}));
   const initialFromKwargs = kwargs.flatMap((k) => (k["initial_state"] !== undefined ? legacyRefs(k["initial_state"], where) : []));
-  return { args: refs, initialState: initialFromKwargs, ...(kwargs[0]?.["mask"] ? { mask: legacyRefs(kwargs[0]["mask"], where)[0]! } : {}) };
+  const mask = kwargs[0]?.["mask"] ? { mask: legacyRefs(kwargs[0]["mask"], where)[0]! } : {};
+  if (STATE_TAKING.has(layer.className) && refs.length > 1 && initialFromKwargs.length === 0) {
+    // Keras 1/2 called an RNN on [input] + initial states: the extra inbound tensors are the states.
+    notes.push(`${layer.className} "${layer.name}": inbound tensors after the first are its initial state (Keras 2 convention)`);
+    return { args: [refs[0]!], initialState: refs.slice(1), ...mask };
+  }
+  return { args: refs, initialState: initialFromKwargs, ...mask };
+}
+
+/** Top-level positional arguments that are literals, or undefined when every argument is a tensor. */
+function literalArgs(args: unknown): Literal[] | undefined {
+  if (!Array.isArray(args)) return undefined;
+  const isLiteral = (a: unknown): a is Literal => a === null || ["number", "boolean", "string"].includes(typeof a);
+  if (!args.some((a) => a !== null && isLiteral(a))) return undefined;
+  return args.map((a) => (isLiteral(a) ? a : null));
 }
 
 function legacyRefs(v: unknown, where: string): TensorRef[] {

@@ -7,7 +7,7 @@ import type { KerasVersion } from "../ir/types.js";
 import { H5File, isHdf5 } from "./hdf5.js";
 import { isZip, readKerasZip } from "./keras-zip.js";
 import { parseKerasVersion } from "./version.js";
-import { readKeras3Weights, readLegacyWeights, type WeightsByLayer } from "./weights.js";
+import { keras3HasLayerNames, readKeras3Weights, readLegacyWeights, type WeightsByLayer } from "./weights.js";
 
 export interface LoadLimits {
   /** Largest uncompressed size accepted from a `.keras` zip. */
@@ -22,6 +22,8 @@ export interface LoadedFile {
   readonly architecture: unknown;
   readonly kerasVersion: KerasVersion;
   readonly weights: WeightsByLayer;
+  /** True when `weights` are keyed by Keras 3 class-counter paths (files that record no layer names). */
+  readonly keyedByPath?: boolean;
 }
 
 export async function loadModelFile(bytes: Uint8Array, configText?: string, limits: LoadLimits = {}): Promise<LoadedFile> {
@@ -41,6 +43,7 @@ async function loadKerasZip(bytes: Uint8Array, limits: LoadLimits): Promise<Load
       architecture: parseJson(zip.config, "config.json"),
       kerasVersion: parseKerasVersion(typeof version === "string" ? version : undefined),
       weights: readKeras3Weights(h5),
+      ...(keras3HasLayerNames(h5) ? {} : { keyedByPath: true }),
     };
   } finally {
     h5.close();
@@ -74,6 +77,7 @@ async function loadHdf5(bytes: Uint8Array, configText: string | undefined, limit
       architecture,
       kerasVersion: parseKerasVersion(version, keras3 ? "3" : "2"),
       weights: keras3 ? readKeras3Weights(h5) : readLegacyWeights(h5, h5.kind("model_weights") === "group" ? "model_weights" : ""),
+      ...(keras3 && !keras3HasLayerNames(h5) ? { keyedByPath: true } : {}),
     };
   } finally {
     h5.close();

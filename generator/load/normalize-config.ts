@@ -2,13 +2,25 @@
  * Per-layer config normalisation across Keras versions: everything downstream reads Keras 3 keys
  * and sees the defaults of the Keras version that wrote the file made explicit.
  */
+import { layerError } from "../errors.js";
 import type { Config, KerasVersion } from "../ir/types.js";
+import { looksLikeKeras1, upgradeKeras1Config } from "./keras1.js";
 
 const RNN_CLASSES = new Set(["LSTM", "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU"]);
 
 export function normalizeLayerConfig(className: string, name: string, config: Config, version: KerasVersion, notes: string[]): Config {
-  const c: Config = { ...config };
+  const c: Config = version.major === 1 || looksLikeKeras1(className, config) ? upgradeKeras1Config(className, name, config, notes) : { ...config };
   if (Array.isArray(c["batch_input_shape"]) && c["batch_shape"] === undefined) c["batch_shape"] = c["batch_input_shape"];
+  // Keras 3 writes dtype as a DTypePolicy object; only its name matters at inference.
+  if (isObject(c["dtype"]) && isObject(c["dtype"]["config"]) && typeof c["dtype"]["config"]["name"] === "string") c["dtype"] = c["dtype"]["config"]["name"];
+  if (c["time_major"] === true) throw layerError({ name, className }, "time_major=True (time-first tensors) is not supported");
+  delete c["time_major"]; // tf.keras 2.x key; False is the only meaning Keras 3 has
+  if (className === "Embedding" && version.major < 3 && typeof c["dtype"] === "string" && /int/.test(c["dtype"])) {
+    // Keras 2: an Embedding's dtype was its input placeholder's dtype; the table stayed float32.
+    c["input_dtype"] ??= c["dtype"];
+    c["dtype"] = "float32";
+    notes.push(`Embedding "${name}": dtype ${String(c["input_dtype"])} is the input's dtype (Keras ${version.raw}); the table is float32`);
+  }
   if (RNN_CLASSES.has(className)) {
     c["__takes_sequence"] = true;
     if (c["recurrent_activation"] === undefined) {
@@ -21,14 +33,25 @@ export function normalizeLayerConfig(className: string, name: string, config: Co
       notes.push(`GRU "${name}": no reset_after in the config; Keras ${version.raw} meant reset_after=${resetAfter}`);
     }
   }
+  noteHardSigmoid(className, name, c, version, notes);
   for (const key of ["layer", "backward_layer"]) {
     const inner = c[key];
-    if (inner && typeof inner === "object" && !Array.isArray(inner)) {
-      const o = inner as Record<string, unknown>;
-      const innerConfig = (o["config"] ?? {}) as Config;
+    if (isObject(inner)) {
+      const innerConfig = (isObject(inner["config"]) ? inner["config"] : {}) as Config;
       const innerName = typeof innerConfig["name"] === "string" ? innerConfig["name"] : `${name}_${key}`;
-      c[key] = { ...o, config: normalizeLayerConfig(String(o["class_name"]), innerName, innerConfig, version, notes) };
+      c[key] = { ...inner, config: normalizeLayerConfig(String(inner["class_name"]), innerName, innerConfig, version, notes) };
     }
   }
   return c;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Keras 3 redefined hard_sigmoid; say which formula an older file gets. */
+function noteHardSigmoid(className: string, name: string, c: Config, version: KerasVersion, notes: string[]): void {
+  if (version.major >= 3) return;
+  const keys = ["activation", "recurrent_activation"].filter((k) => c[k] === "hard_sigmoid");
+  if (keys.length > 0) notes.push(`${className} "${name}": ${keys.join(", ")} hard_sigmoid is Keras ${version.major}'s clip(0.2·x + 0.5, 0, 1)`);
 }

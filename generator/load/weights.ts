@@ -29,6 +29,12 @@ export function readKeras3Weights(h5: H5File, root = "layers", prefix = ""): Wei
   return out;
 }
 
+/** Keras 3 before ~3.5 wrote no `name` attribute on `vars` groups: then weights are keyed by path only. */
+export function keras3HasLayerNames(h5: H5File, root = "layers"): boolean {
+  const groups = h5.keys(root).filter((k) => h5.kind(`${root}/${k}/vars`) === "group");
+  return groups.length > 0 && groups.every((k) => h5.stringAttr(`${root}/${k}/vars`, "name") !== undefined);
+}
+
 function collectSaveable(h5: H5File, group: string, rel: string): Weight[] {
   const weights: Weight[] = [];
   const vars = `${group}/vars`;
