@@ -219,6 +219,330 @@ export function mapInPlace(buf: Float64Array, off: number, n: number, f: (x: num
   for (let i = off; i < off + n; i++) buf[i] = f(buf[i]!);
 }
 
+// ---- convolution and pooling (channels_last: channels are the fastest-varying index) ----------
+
+/**
+ * 2-D convolution: x (inH, inW, cin) at `xo` → out (outH, outW, cout), kernel (kh, kw, cin/groups,
+ * cout) as Keras stores it, output channels in contiguous blocks per group. Positions outside the
+ * input (the padding) count as zeros; `padTop`/`padLeft` say how many come before the first row/column.
+ */
+export function conv2d(
+  x: Float64Array, xo: number, inH: number, inW: number, cin: number,
+  kernel: Float32Array, bias: Float32Array | null,
+  out: Float64Array, outH: number, outW: number, cout: number,
+  kh: number, kw: number, strideH: number, strideW: number, dilationH: number, dilationW: number,
+  padTop: number, padLeft: number, groups: number,
+): void {
+  const cpg = cin / groups;
+  const opg = cout / groups;
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const ob = (oy * outW + ox) * cout;
+      if (bias) for (let o = 0; o < cout; o++) out[ob + o] = bias[o]!;
+      else out.fill(0, ob, ob + cout);
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * strideH + ky * dilationH - padTop;
+        if (iy < 0 || iy >= inH) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * strideW + kx * dilationW - padLeft;
+          if (ix < 0 || ix >= inW) continue;
+          const xb = xo + (iy * inW + ix) * cin;
+          const kb = (ky * kw + kx) * cpg * cout;
+          for (let g = 0; g < groups; g++) {
+            for (let c = 0; c < cpg; c++) {
+              const xv = x[xb + g * cpg + c]!;
+              if (xv === 0) continue;
+              const kr = kb + c * cout + g * opg;
+              const orow = ob + g * opg;
+              for (let o = 0; o < opg; o++) out[orow + o]! += xv * kernel[kr + o]!;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** 1-D convolution: x (steps, cin) → out (outSteps, cout), kernel (k, cin/groups, cout). */
+export function conv1d(
+  x: Float64Array, xo: number, steps: number, cin: number,
+  kernel: Float32Array, bias: Float32Array | null,
+  out: Float64Array, outSteps: number, cout: number,
+  k: number, stride: number, dilation: number, padLeft: number, groups: number,
+): void {
+  conv2d(x, xo, 1, steps, cin, kernel, bias, out, 1, outSteps, cout, 1, k, 1, stride, 1, dilation, 0, padLeft, groups);
+}
+
+/**
+ * Depthwise 2-D convolution: each input channel c gets its own `m` filters; kernel (kh, kw, c, m),
+ * output channel c·m + j. Geometry as in `conv2d`.
+ */
+export function depthwiseConv2d(
+  x: Float64Array, xo: number, inH: number, inW: number, c: number,
+  kernel: Float32Array, m: number, bias: Float32Array | null,
+  out: Float64Array, outH: number, outW: number,
+  kh: number, kw: number, strideH: number, strideW: number, dilationH: number, dilationW: number,
+  padTop: number, padLeft: number,
+): void {
+  const cout = c * m;
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const ob = (oy * outW + ox) * cout;
+      if (bias) for (let o = 0; o < cout; o++) out[ob + o] = bias[o]!;
+      else out.fill(0, ob, ob + cout);
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * strideH + ky * dilationH - padTop;
+        if (iy < 0 || iy >= inH) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * strideW + kx * dilationW - padLeft;
+          if (ix < 0 || ix >= inW) continue;
+          const xb = xo + (iy * inW + ix) * c;
+          const kb = (ky * kw + kx) * cout;
+          for (let o = 0; o < cout; o++) out[ob + o]! += x[xb + ((o / m) | 0)]! * kernel[kb + o]!;
+        }
+      }
+    }
+  }
+}
+
+/** Depthwise 1-D convolution: x (steps, c) → out (outSteps, c·m), kernel (k, c, m). */
+export function depthwiseConv1d(
+  x: Float64Array, xo: number, steps: number, c: number,
+  kernel: Float32Array, m: number, bias: Float32Array | null,
+  out: Float64Array, outSteps: number,
+  k: number, stride: number, dilation: number, padLeft: number,
+): void {
+  depthwiseConv2d(x, xo, 1, steps, c, kernel, m, bias, out, 1, outSteps, 1, k, 1, stride, 1, dilation, 0, padLeft);
+}
+
+/** Max pooling over (poolH, poolW) windows of x (inH, inW, c); padded positions are ignored. */
+export function maxPool2d(
+  x: Float64Array, xo: number, inH: number, inW: number, c: number,
+  out: Float64Array, outH: number, outW: number,
+  poolH: number, poolW: number, strideH: number, strideW: number, padTop: number, padLeft: number,
+): void {
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const ob = (oy * outW + ox) * c;
+      out.fill(-Infinity, ob, ob + c);
+      for (let py = 0; py < poolH; py++) {
+        const iy = oy * strideH + py - padTop;
+        if (iy < 0 || iy >= inH) continue;
+        for (let px = 0; px < poolW; px++) {
+          const ix = ox * strideW + px - padLeft;
+          if (ix < 0 || ix >= inW) continue;
+          const xb = xo + (iy * inW + ix) * c;
+          for (let ch = 0; ch < c; ch++) if (x[xb + ch]! > out[ob + ch]!) out[ob + ch] = x[xb + ch]!;
+        }
+      }
+    }
+  }
+}
+
+/** Average pooling like `maxPool2d`; each window divides by its count of non-padded positions. */
+export function avgPool2d(
+  x: Float64Array, xo: number, inH: number, inW: number, c: number,
+  out: Float64Array, outH: number, outW: number,
+  poolH: number, poolW: number, strideH: number, strideW: number, padTop: number, padLeft: number,
+): void {
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const ob = (oy * outW + ox) * c;
+      out.fill(0, ob, ob + c);
+      let count = 0;
+      for (let py = 0; py < poolH; py++) {
+        const iy = oy * strideH + py - padTop;
+        if (iy < 0 || iy >= inH) continue;
+        for (let px = 0; px < poolW; px++) {
+          const ix = ox * strideW + px - padLeft;
+          if (ix < 0 || ix >= inW) continue;
+          const xb = xo + (iy * inW + ix) * c;
+          for (let ch = 0; ch < c; ch++) out[ob + ch]! += x[xb + ch]!;
+          count++;
+        }
+      }
+      for (let ch = 0; ch < c; ch++) out[ob + ch]! /= count;
+    }
+  }
+}
+
+/** 1-D max pooling: x (steps, c) → out (outSteps, c). */
+export function maxPool1d(
+  x: Float64Array, xo: number, steps: number, c: number,
+  out: Float64Array, outSteps: number, pool: number, stride: number, padLeft: number,
+): void {
+  maxPool2d(x, xo, 1, steps, c, out, 1, outSteps, 1, pool, 1, stride, 0, padLeft);
+}
+
+/** 1-D average pooling: x (steps, c) → out (outSteps, c). */
+export function avgPool1d(
+  x: Float64Array, xo: number, steps: number, c: number,
+  out: Float64Array, outSteps: number, pool: number, stride: number, padLeft: number,
+): void {
+  avgPool2d(x, xo, 1, steps, c, out, 1, outSteps, 1, pool, 1, stride, 0, padLeft);
+}
+
+/** Maximum over `positions` rows of x (positions, c) into out[0, c). */
+export function globalMaxPool(x: Float64Array, positions: number, c: number, out: Float64Array): void {
+  out.fill(-Infinity, 0, c);
+  for (let p = 0; p < positions; p++) {
+    for (let ch = 0; ch < c; ch++) if (x[p * c + ch]! > out[ch]!) out[ch] = x[p * c + ch]!;
+  }
+}
+
+/** Mean over `positions` rows of x (positions, c) into out[0, c). */
+export function globalAvgPool(x: Float64Array, positions: number, c: number, out: Float64Array): void {
+  out.fill(0, 0, c);
+  for (let p = 0; p < positions; p++) for (let ch = 0; ch < c; ch++) out[ch]! += x[p * c + ch]!;
+  for (let ch = 0; ch < c; ch++) out[ch]! /= positions;
+}
+
+// ---- normalization over one axis: data viewed as (outer, n, inner), the axis being n ----------
+
+/** BatchNormalization at inference: (x − mean) / √(variance + eps) · gamma + beta, per index of n. */
+export function batchNorm(
+  x: Float64Array, outer: number, n: number, inner: number,
+  mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, beta: Float32Array | null,
+  eps: number, out: Float64Array,
+): void {
+  for (let j = 0; j < n; j++) {
+    const scale = (gamma ? gamma[j]! : 1) / Math.sqrt(variance[j]! + eps);
+    const shift = (beta ? beta[j]! : 0) - mean[j]! * scale;
+    for (let o = 0; o < outer; o++) {
+      const base = (o * n + j) * inner;
+      for (let i = base; i < base + inner; i++) out[i] = x[i]! * scale + shift;
+    }
+  }
+}
+
+/**
+ * LayerNormalization: each (outer, inner) slice along n is normalised by its own mean and variance,
+ * then scaled by gamma[j] and shifted by beta[j]. `rms` is Keras' rms_scaling: x / √(variance + eps)
+ * without subtracting the mean (Keras uses the variance there, not the mean square).
+ */
+export function layerNorm(
+  x: Float64Array, outer: number, n: number, inner: number,
+  gamma: Float32Array | null, beta: Float32Array | null, eps: number, rms: boolean, out: Float64Array,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let mean = 0;
+      for (let j = 0; j < n; j++) mean += x[base + j * inner]!;
+      mean /= n;
+      let variance = 0;
+      for (let j = 0; j < n; j++) {
+        const d = x[base + j * inner]! - mean;
+        variance += d * d;
+      }
+      const inv = 1 / Math.sqrt(variance / n + eps);
+      const center = rms ? 0 : mean;
+      for (let j = 0; j < n; j++) {
+        const k = base + j * inner;
+        out[k] = (x[k]! - center) * inv * (gamma ? gamma[j]! : 1) + (beta ? beta[j]! : 0);
+      }
+    }
+  }
+}
+
+/** L2 normalisation along n: x · min(1/√Σx², maxInverseNorm) (Keras' epsilon caps the inverse norm). */
+export function l2Normalize(x: Float64Array, outer: number, n: number, inner: number, maxInverseNorm: number, out: Float64Array): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += x[base + j * inner]! * x[base + j * inner]!;
+      const inv = Math.min(1 / Math.sqrt(sum), maxInverseNorm);
+      for (let j = 0; j < n; j++) out[base + j * inner] = x[base + j * inner]! * inv;
+    }
+  }
+}
+
+/** Softmax along n, in place, max-subtracted for stability. */
+export function softmaxAxis(buf: Float64Array, outer: number, n: number, inner: number): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let max = -Infinity;
+      for (let j = 0; j < n; j++) if (buf[base + j * inner]! > max) max = buf[base + j * inner]!;
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const e = Math.exp(buf[base + j * inner]! - max);
+        buf[base + j * inner] = e;
+        sum += e;
+      }
+      for (let j = 0; j < n; j++) buf[base + j * inner]! /= sum;
+    }
+  }
+}
+
+/** PReLU: x for x ≥ 0, alpha[j] · x below, with alpha indexed along n. */
+export function prelu(x: Float64Array, outer: number, n: number, inner: number, alpha: Float32Array, out: Float64Array): void {
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < n; j++) {
+      const base = (o * n + j) * inner;
+      const a = alpha[j]!;
+      for (let i = base; i < base + inner; i++) out[i] = x[i]! >= 0 ? x[i]! : a * x[i]!;
+    }
+  }
+}
+
+/**
+ * The Keras `ReLU` layer exactly as Keras computes it: values above `threshold` pass (others become
+ * 0), are clipped to [0, maxValue] when a maximum is set, then `negativeSlope · relu(threshold − x)`
+ * is subtracted. Differs from `reluWith` only at x = threshold and for negative thresholds.
+ */
+export function reluLayer(x: number, negativeSlope: number, maxValue: number, threshold: number): number {
+  let y = x > threshold ? x : 0;
+  if (maxValue !== Infinity) y = y < 0 ? 0 : y > maxValue ? maxValue : y;
+  if (negativeSlope !== 0 && x < threshold) y -= negativeSlope * (threshold - x);
+  return y;
+}
+
+/** Keras' batch_dot for one sample: out[a, b, c, d] = Σ_k x[a, k, b] · y[c, k, d] (x's free axes first). */
+export function batchDot(x: Float64Array, xa: number, n: number, xb: number, y: Float64Array, ya: number, yb: number, out: Float64Array): void {
+  let o = 0;
+  for (let a = 0; a < xa; a++) {
+    for (let b = 0; b < xb; b++) {
+      for (let c = 0; c < ya; c++) {
+        for (let d = 0; d < yb; d++) {
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += x[(a * n + k) * xb + b]! * y[(c * n + k) * yb + d]!;
+          out[o++] = sum;
+        }
+      }
+    }
+  }
+}
+
+// ---- copies ------------------------------------------------------------------------------------
+
+/** dst[dstOff + i] = src[srcOff + i] for i < n. */
+export function copy(src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;
+}
+
+/**
+ * Writes the 4-D strided view of `src` with sizes (n0..n3) and element strides (s0..s3) into `dst`
+ * contiguously: transposes (Permute, channels_first), repeats (stride 0) and crops in one kernel.
+ */
+export function copyStrided(
+  src: Float64Array, srcOff: number,
+  n0: number, n1: number, n2: number, n3: number,
+  s0: number, s1: number, s2: number, s3: number,
+  dst: Float64Array, dstOff: number,
+): void {
+  let d = dstOff;
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      for (let i2 = 0; i2 < n2; i2++) {
+        const b = srcOff + i0 * s0 + i1 * s1 + i2 * s2;
+        for (let i3 = 0; i3 < n3; i3++) dst[d++] = src[b + i3 * s3]!;
+      }
+    }
+  }
+}
+
 // ---- inputs and outputs --------------------------------------------------------------------------
 
 /** Copies one flattened input sample into a buffer, checking its length. */

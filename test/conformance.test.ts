@@ -11,14 +11,10 @@ import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, sampl
 /** Cases not supported yet, with the text their error must contain. Shrinks as support grows. */
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
   bidirectional: 'unsupported layer class "Bidirectional"',
-  conv1d_lstm: 'unsupported layer class "Conv1D"',
-  dense_zoo: 'unsupported layer class "BatchNormalization"',
   embedding_lstm: 'unsupported layer class "Embedding"',
-  functional_multi_io: 'unsupported layer class "Concatenate"',
   gru_reset_after: 'unsupported layer class "GRU"',
   gru_reset_before: 'unsupported layer class "GRU"',
   masking_lstm: 'unsupported layer class "Masking"',
-  shape_ops: 'unsupported layer class "Conv1D"',
   simple_rnn: 'unsupported layer class "SimpleRNN"',
   timedistributed: 'unsupported layer class "TimeDistributed"',
 };

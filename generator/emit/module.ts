@@ -43,7 +43,8 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   });
   for (const call of model.calls) {
     const emitter = emitterFor(call.layer);
-    if (emitter.identity) {
+    const identity = typeof emitter.identity === "function" ? emitter.identity(call.layer, call.inputs.map((v) => ctx.shape(v))) : emitter.identity;
+    if (identity) {
       ctx.alias(call.outputs[0]!, call.inputs[0]!);
       continue;
     }

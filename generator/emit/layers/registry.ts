@@ -6,8 +6,26 @@ import { activationLayer } from "./activation.js";
 import { dense } from "./dense.js";
 import { identityLayers } from "./identity.js";
 import { lstm } from "./lstm.js";
+import { batchNormalization, layerNormalization, unitNormalization } from "./normalization.js";
+import { concatenate } from "./concatenate.js";
+import { conv } from "./conv.js";
+import { depthwise } from "./depthwise.js";
+import { dot } from "./dot.js";
+import { globalPooling } from "./global-pooling.js";
+import { merge } from "./merge.js";
+import { pooling } from "./pooling.js";
+import { prelu, reluLayer } from "./rectifiers.js";
+import { flatten, permute, repeatVector, reshape } from "./reshape.js";
+import { cropping1d, upSampling1d, zeroPadding1d } from "./sequence-ops.js";
+import { softmaxLayer } from "./softmax.js";
 
-const EMITTERS: readonly LayerEmitter[] = [activationLayer, dense, identityLayers, lstm];
+const EMITTERS: readonly LayerEmitter[] = [
+  activationLayer, dense, identityLayers, lstm,
+  // Convolution, pooling, normalization, shape and merge layers.
+  conv, depthwise, pooling, globalPooling, zeroPadding1d, cropping1d, upSampling1d,
+  batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
+  prelu, reluLayer, softmaxLayer, merge, concatenate, dot,
+];
 
 const BY_CLASS = new Map<string, LayerEmitter>();
 for (const e of EMITTERS) for (const c of e.classNames) BY_CLASS.set(c, e);

@@ -23,8 +23,11 @@ export interface LayerEmitter {
   weightSpecs(layer: Layer, inputs: readonly Shape[], info: ShapeInfo): WeightSpec[];
   /** Writes the code computing one call of the layer. */
   emit(call: Call, ctx: EmitContext): void;
-  /** True when the output is exactly the input (Dropout at inference): no code, shared buffer. */
-  readonly identity?: boolean;
+  /**
+   * True when the output is exactly the input (Dropout at inference): no code, shared buffer.
+   * A function decides per layer (Flatten is a no-op unless it must move channels_first data).
+   */
+  readonly identity?: boolean | ((layer: Layer, inputs: readonly Shape[]) => boolean);
 }
 
 /** The services the module emitter offers to layer emitters. */

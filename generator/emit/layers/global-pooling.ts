@@ -1,0 +1,39 @@
+/** GlobalMax/AveragePooling1D/2D: one value per channel over all positions; keepdims keeps size-1 axes. */
+import { layerError } from "../../errors.js";
+import type { Layer } from "../../ir/types.js";
+import { boolParam, fixedDim } from "./config.js";
+import { emitTranspose, toChannelsLast } from "./layout.js";
+import type { LayerEmitter } from "./types.js";
+import { channelsFirst } from "./window.js";
+
+const rankOf = (layer: Layer) => (layer.className.endsWith("1D") ? 1 : 2);
+
+export const globalPooling: LayerEmitter = {
+  classNames: ["GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D"],
+  outputShapes(layer, [input]) {
+    const rank = rankOf(layer);
+    if (input!.length !== rank + 1) throw layerError(layer, `expects inputs of rank ${rank + 2} (with batch), got ${input!.length + 1}`);
+    const first = channelsFirst(layer);
+    const c = fixedDim(layer, first ? input![0] : input![rank], "the channel dimension");
+    if (!boolParam(layer, "keepdims", false)) return [[c]];
+    const ones = Array.from({ length: rank }, () => 1);
+    return [first ? [c, ...ones] : [...ones, c]];
+  },
+  weightSpecs: () => [],
+  emit(call, ctx) {
+    const layer = call.layer;
+    const shape = ctx.shape(call.inputs[0]!);
+    let x = ctx.buffer(call.inputs[0]!);
+    const first = channelsFirst(layer);
+    const c = Number(first ? shape[0] : shape[shape.length - 1]);
+    const positions = ctx.size(first ? shape.slice(1) : shape.slice(0, -1));
+    if (first) {
+      // channels_first: gather each position's channels together first.
+      const last = ctx.scratch(layer, "x_last", [...shape.slice(1), c]);
+      emitTranspose(ctx, layer, x, shape, toChannelsLast(shape.length), last);
+      x = last;
+    }
+    const kind = layer.className.startsWith("GlobalMax") ? "globalMaxPool" : "globalAvgPool";
+    ctx.line(`${ctx.rt(kind)}(${x}, ${positions}, ${c}, ${ctx.buffer(call.outputs[0]!)});`);
+  },
+};
