@@ -77,6 +77,19 @@ describe("keras2ts generate", () => {
   });
 });
 
+describe("keras2ts generate --check", () => {
+  it("exits 0 when the output is current and 1 when it is stale or missing, writing nothing", () => {
+    expect(run("generate", lstm, "-o", "h/model.ts").code).toBe(0);
+    expect(run("generate", lstm, "-o", "h/model.ts", "--check")).toMatchObject({ code: 0, stderr: "" });
+    writeFileSync(join(work, "h/model.ts"), readFileSync(join(work, "h/model.ts"), "utf8").replace("0.", "1."));
+    const stale = run("generate", lstm, "-o", "h/model.ts", "--check");
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/model\.ts is stale/);
+    expect(run("generate", lstm, "-o", "i/model.ts", "--check").code).toBe(1);
+    expect(existsSync(join(work, "i"))).toBe(false);
+  });
+});
+
 describe("keras2ts inspect", () => {
   it("explains every weight slice of an LSTM (gate blocks i, f, c, o)", () => {
     const r = run("inspect", join(FIXTURES, "seed_lstm_sigmoid/model.h5"));
