@@ -46,9 +46,9 @@ export function createSession(): Session {
     }
   }
 
-  function predict(...xs: ArrayLike<number>[]): Float32Array {
-    checkArgCount(xs.length, ["chars"]);
-    readInput(xs[0], "chars", 592, chars_input);
+  function predict(chars?: ArrayLike<number>): Float32Array {
+    checkArgCount(arguments.length, inputs);
+    readInput(chars, "chars", 592, chars_input);
     lstm_h.fill(0);
     lstm_c.fill(0);
     // lstm (LSTM)

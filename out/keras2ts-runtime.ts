@@ -499,6 +499,22 @@ export function reluLayer(x: number, negativeSlope: number, maxValue: number, th
   return y;
 }
 
+/** Keras' batch_dot for one sample: out[a, b, c, d] = Σ_k x[a, k, b] · y[c, k, d] (x's free axes first). */
+export function batchDot(x: Float64Array, xa: number, n: number, xb: number, y: Float64Array, ya: number, yb: number, out: Float64Array): void {
+  let o = 0;
+  for (let a = 0; a < xa; a++) {
+    for (let b = 0; b < xb; b++) {
+      for (let c = 0; c < ya; c++) {
+        for (let d = 0; d < yb; d++) {
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += x[(a * n + k) * xb + b]! * y[(c * n + k) * yb + d]!;
+          out[o++] = sum;
+        }
+      }
+    }
+  }
+}
+
 // ---- copies ------------------------------------------------------------------------------------
 
 /** dst[dstOff + i] = src[srcOff + i] for i < n. */
@@ -551,10 +567,10 @@ export function sequenceLength(src: ArrayLike<number> | undefined, name: string,
   return src.length / stepSize;
 }
 
-/** Checks the number of arguments given to `predict`. */
-export function checkArgCount(count: number, names: readonly string[]): void {
-  if (count !== names.length) {
-    throw new RangeError(`predict expects ${names.length} input(s) (${names.join(", ")}), got ${count}`);
+/** Checks the number of arguments given to `predict` against the model's inputs. */
+export function checkArgCount(count: number, inputs: readonly { readonly name: string }[]): void {
+  if (count !== inputs.length) {
+    throw new RangeError(`predict expects ${inputs.length} input(s) (${inputs.map((i) => i.name).join(", ")}), got ${count}`);
   }
 }
 

@@ -567,10 +567,10 @@ export function sequenceLength(src: ArrayLike<number> | undefined, name: string,
   return src.length / stepSize;
 }
 
-/** Checks the number of arguments given to `predict`. */
-export function checkArgCount(count: number, names: readonly string[]): void {
-  if (count !== names.length) {
-    throw new RangeError(`predict expects ${names.length} input(s) (${names.join(", ")}), got ${count}`);
+/** Checks the number of arguments given to `predict` against the model's inputs. */
+export function checkArgCount(count: number, inputs: readonly { readonly name: string }[]): void {
+  if (count !== inputs.length) {
+    throw new RangeError(`predict expects ${inputs.length} input(s) (${inputs.map((i) => i.name).join(", ")}), got ${count}`);
   }
 }
 

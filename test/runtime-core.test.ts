@@ -112,6 +112,6 @@ describe("input checks", () => {
   });
 
   it("checkArgCount names the expected inputs", () => {
-    expect(() => rt.checkArgCount(1, ["a", "b"])).toThrow(new RangeError("predict expects 2 input(s) (a, b), got 1"));
+    expect(() => rt.checkArgCount(1, [{ name: "a" }, { name: "b" }])).toThrow(new RangeError("predict expects 2 input(s) (a, b), got 1"));
   });
 });

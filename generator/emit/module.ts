@@ -18,7 +18,8 @@ export interface EmitOptions {
 
 export const DEFAULT_UNROLL_LIMIT = 32;
 
-const FIXED_NAMES = ["xs", "defaultSession", "Session", "session", "t", "j", "i", "k"];
+/** Names generated code uses itself (loop counters, helpers): never handed to a layer or input. */
+const FIXED_NAMES = ["defaultSession", "Session", "session", "results", "arguments", "s", "t", "j", "i", "k", "xo", "cj", "f", "g", "o"];
 
 /** The module in two parts: code (skeleton, layers) and the weight literals that follow it. */
 export interface ModuleParts {

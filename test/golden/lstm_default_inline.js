@@ -31,9 +31,9 @@ export function createSession() {
             lstm_h[j] = o * tanh(cj);
         }
     }
-    function predict(...xs) {
-        checkArgCount(xs.length, ["input_layer"]);
-        readInput(xs[0], "input_layer", 20, input_layer_input);
+    function predict(input_layer) {
+        checkArgCount(arguments.length, inputs);
+        readInput(input_layer, "input_layer", 20, input_layer_input);
         lstm_h.fill(0);
         lstm_c.fill(0);
         // lstm (LSTM)
@@ -113,10 +113,10 @@ function readInput(src, name, length, dst) {
     for (let i = 0; i < length; i++)
         dst[i] = src[i];
 }
-/** Checks the number of arguments given to `predict`. */
-function checkArgCount(count, names) {
-    if (count !== names.length) {
-        throw new RangeError(`predict expects ${names.length} input(s) (${names.join(", ")}), got ${count}`);
+/** Checks the number of arguments given to `predict` against the model's inputs. */
+function checkArgCount(count, inputs) {
+    if (count !== inputs.length) {
+        throw new RangeError(`predict expects ${inputs.length} input(s) (${inputs.map((i) => i.name).join(", ")}), got ${count}`);
     }
 }
 /** Rounds `n` float64 results into a float32 output array. */

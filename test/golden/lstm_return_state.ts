@@ -34,6 +34,7 @@ export function createSession(): Session {
   const out0 = new Float32Array(40);
   const out1 = new Float32Array(8);
   const out2 = new Float32Array(8);
+  const results: Float32Array[] = [out0, out1, out2];
 
   function lstm_step(xo: number): void {
     // z = x·W + b + h·U, gate blocks [i, f, c, o]
@@ -50,9 +51,9 @@ export function createSession(): Session {
     }
   }
 
-  function predict(...xs: ArrayLike<number>[]): Float32Array[] {
-    checkArgCount(xs.length, ["x"]);
-    readInput(xs[0], "x", 15, x_input);
+  function predict(x?: ArrayLike<number>): Float32Array[] {
+    checkArgCount(arguments.length, inputs);
+    readInput(x, "x", 15, x_input);
     lstm_h.fill(0);
     lstm_c.fill(0);
     // lstm (LSTM)
@@ -71,7 +72,7 @@ export function createSession(): Session {
     writeOutput(lstm_out, 0, 40, out0);
     writeOutput(lstm_1_out, 0, 8, out1);
     writeOutput(lstm_2_out, 0, 8, out2);
-    return [out0, out1, out2];
+    return results;
   }
 
   function resetStates(): void {

@@ -64,9 +64,9 @@ export function createSession(): Session {
     }
   }
 
-  function predict(...xs: ArrayLike<number>[]): Float32Array {
-    checkArgCount(xs.length, ["input_layer"]);
-    readInput(xs[0], "input_layer", 21, input_layer_input);
+  function predict(input_layer?: ArrayLike<number>): Float32Array {
+    checkArgCount(arguments.length, inputs);
+    readInput(input_layer, "input_layer", 21, input_layer_input);
     lstm_h.fill(0);
     lstm_c.fill(0);
     lstm_1_h.fill(0);
