@@ -31,7 +31,7 @@ export const activationLayer: LayerEmitter = {
     const rows = ctx.size(input.slice(0, -1));
     const x = ctx.buffer(call.inputs[0]!);
     const out = ctx.buffer(call.outputs[0]!);
-    ctx.line(`${out}.set(${x}.subarray(0, ${ctx.size(input)}));`);
+    ctx.line(`${ctx.rt("copy")}(${x}, 0, ${out}, 0, ${ctx.size(input)});`);
     applyActivation(ctx, call.layer, activationSpec(call), out, rows, n);
   },
 };
