@@ -1,0 +1,288 @@
+/**
+ * Convolution and pooling layers through generated code, against naive references written here
+ * (explicitly padded input, textbook sums) over many sizes and options, and against tfjs where it
+ * implements the same layer.
+ */
+import { describe, expect, it } from "vitest";
+import { KerasError } from "../generator/index.js";
+import { generated, maxDiff, random, randomArray, sequential, Tensor } from "./helpers/layer-models.js";
+import { tf, tfjsLayer } from "./helpers/tfjs-reference.js";
+
+type Padding = "valid" | "same" | "causal";
+
+interface Window {
+  kernel: number[];
+  strides: number[];
+  dilation: number[];
+  padding: Padding;
+}
+
+/** Per spatial dim: padding before/after and output length, by TensorFlow's rules. */
+function geometry(n: number, k: number, s: number, d: number, padding: Padding): { before: number; after: number; out: number } {
+  const eff = (k - 1) * d + 1;
+  if (padding === "valid") return { before: 0, after: 0, out: Math.floor((n - eff) / s) + 1 };
+  if (padding === "causal") return { before: eff - 1, after: 0, out: Math.floor((n - 1) / s) + 1 };
+  const out = Math.ceil(n / s);
+  const total = Math.max((out - 1) * s + eff - n, 0);
+  return { before: Math.floor(total / 2), after: total - Math.floor(total / 2), out };
+}
+
+/** x (…spatial, C) padded with `fill` to (…spatial + before + after, C). */
+function pad(x: Tensor, g: { before: number; after: number }[], fill: number): Tensor {
+  const shape = x.shape.map((d, k) => (k < g.length ? d + g[k]!.before + g[k]!.after : d));
+  const p = new Tensor(shape);
+  p.data.fill(fill);
+  for (const idx of x.indices()) p.set(idx.map((i, k) => (k < g.length ? i + g[k]!.before : i)), x.get(...idx));
+  return p;
+}
+
+/** All multi-indices of a box. */
+function* box(dims: number[]): Generator<number[]> {
+  yield* new Tensor(dims).indices();
+}
+
+/** Grouped convolution, channels_last: x (…spatial, C), kernel (…k, C/groups, F). */
+function referenceConv(x: Tensor, kernel: Tensor, bias: number[] | null, w: Window, groups: number): Tensor {
+  const rank = x.shape.length - 1;
+  const g = x.shape.slice(0, rank).map((n, k) => geometry(n, w.kernel[k]!, w.strides[k]!, w.dilation[k]!, w.padding));
+  const p = pad(x, g, 0);
+  const cpg = kernel.shape[rank]!;
+  const filters = kernel.shape[rank + 1]!;
+  const out = new Tensor([...g.map((d) => d.out), filters]);
+  for (const pos of box(g.map((d) => d.out))) {
+    for (let f = 0; f < filters; f++) {
+      const group = Math.floor(f / (filters / groups));
+      let sum = bias ? bias[f]! : 0;
+      for (const tap of box(w.kernel)) {
+        const at = pos.map((o, k) => o * w.strides[k]! + tap[k]! * w.dilation[k]!);
+        for (let c = 0; c < cpg; c++) sum += p.get(...at, group * cpg + c) * kernel.get(...tap, c, f);
+      }
+      out.set([...pos, f], sum);
+    }
+  }
+  return out;
+}
+
+/** Pooling, channels_last; padded positions are skipped (max) or not counted (average). */
+function referencePool(x: Tensor, w: Window, kind: "max" | "avg"): Tensor {
+  const rank = x.shape.length - 1;
+  const c = x.shape[rank]!;
+  const g = x.shape.slice(0, rank).map((n, k) => geometry(n, w.kernel[k]!, w.strides[k]!, 1, w.padding));
+  const p = pad(x, g, NaN);
+  const out = new Tensor([...g.map((d) => d.out), c]);
+  for (const pos of box(g.map((d) => d.out))) {
+    for (let ch = 0; ch < c; ch++) {
+      const values: number[] = [];
+      for (const tap of box(w.kernel)) {
+        const v = p.get(...pos.map((o, k) => o * w.strides[k]! + tap[k]!), ch);
+        if (!Number.isNaN(v)) values.push(v);
+      }
+      out.set([...pos, ch], kind === "max" ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length);
+    }
+  }
+  return out;
+}
+
+/** Moves the channel axis: (C, …) → (…, C) and back. */
+function transpose(x: Tensor, toLast: boolean): Tensor {
+  const r = x.shape.length;
+  const perm = toLast ? [...Array.from({ length: r - 1 }, (_, k) => k + 1), 0] : [r - 1, ...Array.from({ length: r - 1 }, (_, k) => k)];
+  const out = new Tensor(perm.map((p) => x.shape[p]!));
+  for (const idx of out.indices()) {
+    const src: number[] = [];
+    perm.forEach((p, k) => (src[p] = idx[k]!));
+    out.set(idx, x.get(...src));
+  }
+  return out;
+}
+
+const relu = (t: Tensor) => new Tensor(t.shape, t.data.map((v) => Math.max(v, 0)));
+
+interface ConvCase extends Window {
+  spatial: number[];
+  cin: number;
+  filters: number;
+  groups: number;
+  useBias: boolean;
+  activation: "linear" | "relu";
+  channelsFirst: boolean;
+}
+
+function convCases(rank: number, count: number, seed: number): ConvCase[] {
+  const rnd = random(seed);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor((rnd() + 0.5) * xs.length)]!;
+  const cases: ConvCase[] = [];
+  while (cases.length < count) {
+    const groups = pick([1, 1, 2, 3]);
+    const kernel = Array.from({ length: rank }, () => pick([1, 2, 3, 4]));
+    const strides = Array.from({ length: rank }, () => pick([1, 1, 2, 3]));
+    const dilation = strides.map((s) => (s > 1 ? 1 : pick([1, 2])));
+    const padding = pick<Padding>(rank === 1 ? ["valid", "same", "causal"] : ["valid", "same"]);
+    const spatial = Array.from({ length: rank }, () => pick([5, 6, 7, 9]));
+    if (padding === "valid" && spatial.some((n, k) => n < (kernel[k]! - 1) * dilation[k]! + 1)) continue;
+    cases.push({
+      spatial, kernel, strides, dilation, padding, groups,
+      cin: groups * pick([1, 2]),
+      filters: groups * pick([1, 2, 3]),
+      useBias: pick([true, false]),
+      activation: pick(["linear", "relu"] as const),
+      channelsFirst: pick([false, false, true]),
+    });
+  }
+  return cases;
+}
+
+function convConfig(c: ConvCase): Record<string, unknown> {
+  return {
+    name: "conv", filters: c.filters, kernel_size: c.kernel, strides: c.strides, dilation_rate: c.dilation, padding: c.padding,
+    groups: c.groups, use_bias: c.useBias, activation: c.activation, data_format: c.channelsFirst ? "channels_first" : "channels_last",
+  };
+}
+
+describe.each([1, 2])("Conv%dD", (rank) => {
+  it.each(convCases(rank, 24, 100 + rank).map((c, k) => [k, c] as const))("case %i matches a naive grouped convolution", async (k, c) => {
+    const inShape = c.channelsFirst ? [c.cin, ...c.spatial] : [...c.spatial, c.cin];
+    const arch = sequential(inShape, [[`Conv${rank}D`, convConfig(c)]]);
+    const { run, weights } = await generated(`layers/conv${rank}d/${k}`, arch, 7 * k + rank);
+    const [kernel, bias] = weights["conv"]!;
+    const x = randomArray(inShape.reduce((p, d) => p * d, 1), random(k));
+    let xt = new Tensor(inShape, x);
+    if (c.channelsFirst) xt = transpose(xt, true);
+    let want = referenceConv(xt, new Tensor(kernel!.shape, kernel!.data), c.useBias ? bias!.data : null, c, c.groups);
+    if (c.activation === "relu") want = relu(want);
+    if (c.channelsFirst) want = transpose(want, false);
+    expect(maxDiff(run(x)[0]!, want.data)).toBeLessThan(1e-5);
+  });
+});
+
+describe("Depthwise and separable convolutions", () => {
+  const cases = convCases(1, 8, 5).concat(convCases(2, 8, 6)).map((c, k) => [k, { ...c, multiplier: 1 + (k % 3) }] as const);
+  it.each(cases)("DepthwiseConv case %i equals a convolution with one group per channel", async (k, c) => {
+    const rank = c.spatial.length;
+    const inShape = [...c.spatial, c.cin];
+    const config = { ...convConfig(c), data_format: "channels_last", depth_multiplier: c.multiplier, filters: undefined, groups: undefined };
+    const { run, weights } = await generated(`layers/depthwise/${k}`, sequential(inShape, [[`DepthwiseConv${rank}D`, config]]), k);
+    const [kernel, bias] = weights["conv"]!;
+    const x = randomArray(inShape.reduce((p, d) => p * d, 1), random(k + 50));
+    // Kernel (…k, C, M) read as (…k, 1, C·M): output channel c·M + m sees only input channel c.
+    const asGrouped = new Tensor([...c.kernel, 1, c.cin * c.multiplier], kernel!.data);
+    let want = referenceConv(new Tensor(inShape, x), asGrouped, c.useBias ? bias!.data : null, c, c.cin);
+    if (c.activation === "relu") want = relu(want);
+    expect(maxDiff(run(x)[0]!, want.data)).toBeLessThan(1e-5);
+  });
+
+  it.each(cases)("SeparableConv case %i equals depthwise then pointwise", async (k, c) => {
+    const rank = c.spatial.length;
+    const inShape = [...c.spatial, c.cin];
+    const config = { ...convConfig(c), data_format: "channels_last", depth_multiplier: c.multiplier, groups: undefined };
+    const { run, weights } = await generated(`layers/separable/${k}`, sequential(inShape, [[`SeparableConv${rank}D`, config]]), k);
+    const [depthwise, pointwise, bias] = weights["conv"]!;
+    const x = randomArray(inShape.reduce((p, d) => p * d, 1), random(k + 60));
+    const cm = c.cin * c.multiplier;
+    const mid = referenceConv(new Tensor(inShape, x), new Tensor([...c.kernel, 1, cm], depthwise!.data), null, c, c.cin);
+    const ones = c.kernel.map(() => 1);
+    const unit = { kernel: ones, strides: ones, dilation: ones, padding: "valid" as const };
+    let want = referenceConv(mid, new Tensor([...ones, cm, c.filters], pointwise!.data), c.useBias ? bias!.data : null, unit, 1);
+    if (c.activation === "relu") want = relu(want);
+    expect(maxDiff(run(x)[0]!, want.data)).toBeLessThan(1e-5);
+  });
+});
+
+describe.each([1, 2])("Max/AveragePooling%dD", (rank) => {
+  const rnd = random(300 + rank);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor((rnd() + 0.5) * xs.length)]!;
+  const cases = Array.from({ length: 16 }, (_, k) => {
+    const pool = Array.from({ length: rank }, () => pick([1, 2, 3]));
+    return {
+      k,
+      kind: pick(["max", "avg"] as const),
+      pool,
+      strides: k % 4 === 0 ? null : pool.map(() => pick([1, 2, 3])),
+      padding: pick(["valid", "same"] as const),
+      spatial: Array.from({ length: rank }, () => pick([4, 5, 7])),
+      c: pick([1, 3]),
+      channelsFirst: k % 5 === 1,
+    };
+  });
+  it.each(cases.map((c) => [c.k, c] as const))("case %i matches a naive pool (same-average divides by real elements)", async (k, c) => {
+    const inShape = c.channelsFirst ? [c.c, ...c.spatial] : [...c.spatial, c.c];
+    const cls = `${c.kind === "max" ? "Max" : "Average"}Pooling${rank}D`;
+    const config = { name: "pool", pool_size: c.pool, strides: c.strides, padding: c.padding, data_format: c.channelsFirst ? "channels_first" : "channels_last" };
+    const { run } = await generated(`layers/pool${rank}d/${k}`, sequential(inShape, [[cls, config]]), k);
+    const x = randomArray(inShape.reduce((p, d) => p * d, 1), random(k + 70));
+    let xt = new Tensor(inShape, x);
+    if (c.channelsFirst) xt = transpose(xt, true);
+    let want = referencePool(xt, { kernel: c.pool, strides: c.strides ?? c.pool, dilation: c.pool.map(() => 1), padding: c.padding }, c.kind);
+    if (c.channelsFirst) want = transpose(want, false);
+    expect(maxDiff(run(x)[0]!, want.data)).toBeLessThan(1e-6);
+  });
+});
+
+describe("global pooling", () => {
+  it.each([
+    ["GlobalAveragePooling1D", [5, 3], false, false],
+    ["GlobalMaxPooling1D", [5, 3], true, false],
+    ["GlobalAveragePooling2D", [3, 4, 2], true, false],
+    ["GlobalMaxPooling2D", [3, 4, 2], false, false],
+    ["GlobalAveragePooling1D", [3, 5], false, true],
+    ["GlobalMaxPooling2D", [2, 3, 4], true, true],
+  ] as const)("%s on %j (keepdims %s, channels_first %s)", async (cls, shape, keepdims, first) => {
+    const config = { name: "g", keepdims, data_format: first ? "channels_first" : "channels_last" };
+    const { run, mod } = await generated(`layers/global/${cls}-${shape.join("x")}-${keepdims}-${first}`, sequential([...shape], [[cls, config]]), 1);
+    const x = randomArray(shape.reduce((p, d) => p * d, 1), random(9));
+    const t = new Tensor([...shape], x);
+    const c = first ? shape[0] : shape[shape.length - 1]!;
+    const want = Array.from({ length: c }, (_, ch) => {
+      const vals = [...t.indices()].filter((i) => (first ? i[0] : i[i.length - 1]) === ch).map((i) => t.get(...i));
+      return cls.includes("Max") ? Math.max(...vals) : vals.reduce((a, b) => a + b, 0) / vals.length;
+    });
+    expect(maxDiff(run(x)[0]!, want)).toBeLessThan(1e-6);
+    const ones = shape.slice(1).map(() => 1);
+    expect(mod.outputs[0]!.shape).toEqual(keepdims ? (first ? [c, ...ones] : [...ones, c]) : [c]);
+  });
+});
+
+describe("tfjs (Keras 2 port) agrees on the layers it implements", () => {
+  const x = (shape: number[], seed: number) => randomArray(shape.reduce((p, d) => p * d, 1), random(seed));
+  const layers: [string, number[], string, Record<string, unknown>, () => tf.layers.Layer][] = [
+    ["conv1d same strided", [9, 3], "Conv1D", { filters: 4, kernel_size: 3, strides: 2, padding: "same", activation: "relu" },
+      () => tf.layers.conv1d({ filters: 4, kernelSize: 3, strides: 2, padding: "same", activation: "relu" })],
+    ["conv1d dilated valid", [9, 3], "Conv1D", { filters: 2, kernel_size: 3, dilation_rate: 2, padding: "valid" },
+      () => tf.layers.conv1d({ filters: 2, kernelSize: 3, dilationRate: 2, padding: "valid" })],
+    ["conv2d same even kernel", [6, 7, 2], "Conv2D", { filters: 3, kernel_size: [2, 4], strides: [2, 1], padding: "same" },
+      () => tf.layers.conv2d({ filters: 3, kernelSize: [2, 4], strides: [2, 1], padding: "same" })],
+    ["conv2d channels_first", [2, 5, 6], "Conv2D", { filters: 3, kernel_size: 3, padding: "same", data_format: "channels_first" },
+      () => tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: "same", dataFormat: "channelsFirst" })],
+    ["depthwise2d", [5, 6, 3], "DepthwiseConv2D", { kernel_size: 3, depth_multiplier: 2, padding: "same", strides: 2 },
+      () => tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: "same", strides: 2 })],
+    ["separable2d", [6, 6, 3], "SeparableConv2D", { filters: 4, kernel_size: [3, 2], depth_multiplier: 2, padding: "valid" },
+      () => tf.layers.separableConv2d({ filters: 4, kernelSize: [3, 2], depthMultiplier: 2, padding: "valid" })],
+    ["maxpool1d same", [7, 2], "MaxPooling1D", { pool_size: 3, strides: 2, padding: "same" },
+      () => tf.layers.maxPooling1d({ poolSize: 3, strides: 2, padding: "same" })],
+    ["avgpool2d same", [5, 7, 2], "AveragePooling2D", { pool_size: [3, 2], strides: [2, 2], padding: "same" },
+      () => tf.layers.averagePooling2d({ poolSize: [3, 2], strides: [2, 2], padding: "same" })],
+    ["globalavg2d", [3, 4, 5], "GlobalAveragePooling2D", {}, () => tf.layers.globalAveragePooling2d({})],
+  ];
+  it.each(layers)("%s", async (label, shape, cls, config, make) => {
+    const arch = sequential(shape, [[cls, { name: "l", ...config }]]);
+    const { run, weights } = await generated(`layers/tfjs/${label.replace(/\W+/g, "-")}`, arch, 3);
+    const input = x(shape, 11);
+    const want = await tfjsLayer(make(), shape, weights["l"]!, input);
+    expect(maxDiff(run(input)[0]!, want)).toBeLessThan(1e-5);
+  });
+});
+
+describe("refused options", () => {
+  it.each([
+    ["Conv1D", { filters: 4, kernel_size: 3, groups: 3 }, [5, 4], /groups=3 must divide/],
+    ["Conv2D", { filters: 4, kernel_size: 3, padding: "causal" }, [5, 5, 4], /padding/],
+    ["Conv1D", { filters: 4, kernel_size: 3, strides: 2, dilation_rate: 2 }, [9, 4], /dilation_rate/],
+    ["Conv1D", { filters: 4, kernel_size: 6 }, [5, 4], /shorter than the window/],
+    ["MaxPooling1D", { pool_size: 2, padding: "valid" }, [null, 4], /fixed input length/],
+  ] as const)("%s %j on %j", async (cls, config, shape, message) => {
+    const err = await generated(`layers/refused/${cls}`, sequential([...shape], [[cls, { name: "l", ...config }]]), 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KerasError);
+    expect((err as KerasError).layer?.name).toBe("l");
+    expect((err as Error).message).toMatch(message);
+  });
+});
