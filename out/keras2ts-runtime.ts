@@ -578,3 +578,59 @@ export function checkArgCount(count: number, inputs: readonly { readonly name: s
 export function writeOutput(src: Float64Array, off: number, n: number, dst: Float32Array): void {
   for (let i = 0; i < n; i++) dst[i] = src[off + i]!;
 }
+
+// ---- recurrent layers, embeddings and masks ------------------------------------------------------
+
+/**
+ * out[o + j] += Σ_i x[xo + i] · w[i·ld + col + j] for j < m: the recurrent term for the columns
+ * [col, col + m) of an (n, ld) kernel (one gate block of a GRU).
+ */
+export function addMatVecCols(
+  x: Float64Array, xo: number, n: number,
+  w: Float32Array, ld: number, col: number,
+  out: Float64Array, o: number, m: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const xi = x[xo + i]!;
+    if (xi === 0) continue;
+    const wb = i * ld + col;
+    for (let j = 0; j < m; j++) out[o + j]! += xi * w[wb + j]!;
+  }
+}
+
+/**
+ * Embedding: row `ids[i]` of a (rows, dim) table for each of `n` ids, the ids truncated to whole
+ * numbers as Keras' int32 cast does. An id outside [0, rows) throws a RangeError naming `what`
+ * (Keras' numpy and TensorFlow backends raise too; JAX would clip).
+ */
+export function embeddingLookup(
+  ids: Float64Array, n: number, table: Float32Array, rows: number, dim: number, out: Float64Array, what: string,
+): void {
+  for (let i = 0; i < n; i++) {
+    const id = Math.trunc(ids[i]!);
+    if (!(id >= 0 && id < rows)) throw new RangeError(`${what}: token id ${ids[i]} at position ${i} is outside [0, ${rows})`);
+    const src = id * dim;
+    const dst = i * dim;
+    for (let j = 0; j < dim; j++) out[dst + j] = table[src + j]!;
+  }
+}
+
+/** mask[i] = 1 where x[i] differs from `value`, else 0 (Embedding mask_zero, NotEqual). */
+export function notEqualMask(x: Float64Array, n: number, value: number, mask: Float64Array): void {
+  for (let i = 0; i < n; i++) mask[i] = x[i] !== value ? 1 : 0;
+}
+
+/**
+ * Keras Masking over `rows` steps of `n` features: a step whose features all equal `value` (in
+ * float32, as Keras compares) is masked (mask 0) and zeroed in `out`; any other step is copied and
+ * gets mask 1.
+ */
+export function maskSteps(x: Float64Array, rows: number, n: number, value: number, out: Float64Array, mask: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    let real = false;
+    for (let j = 0; j < n && !real; j++) real = Math.fround(x[base + j]!) !== value;
+    mask[r] = real ? 1 : 0;
+    for (let j = 0; j < n; j++) out[base + j] = real ? x[base + j]! : 0;
+  }
+}

@@ -10,13 +10,6 @@ import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, sampl
 
 /** Cases not supported yet, with the text their error must contain. Shrinks as support grows. */
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
-  bidirectional: 'unsupported layer class "Bidirectional"',
-  embedding_lstm: 'unsupported layer class "Embedding"',
-  gru_reset_after: 'unsupported layer class "GRU"',
-  gru_reset_before: 'unsupported layer class "GRU"',
-  masking_lstm: 'unsupported layer class "Masking"',
-  simple_rnn: 'unsupported layer class "SimpleRNN"',
-  timedistributed: 'unsupported layer class "TimeDistributed"',
 };
 
 function checkOutputs(got: Float32Array[], want: TensorData[], sample: number, c: KerasCase): void {

@@ -72,6 +72,17 @@ export class ModuleContext implements EmitContext {
     return id;
   }
 
+  maskOf(value: number): number | undefined {
+    const mask = this.model.values[value]?.mask;
+    // Named after the masked value's buffer, e.g. `masking_out_mask`.
+    if (mask !== undefined && !this.valueBuffers.has(mask)) this.nameValue(mask, this.pool.claim(`${this.buffer(value)}_mask`));
+    return mask;
+  }
+
+  inputName(value: number): string | undefined {
+    return this.model.inputs.find((io) => io.value === value)?.name;
+  }
+
   /** Names the buffer of a value after the layer producing it (called before any use). */
   nameValue(value: number, id: string): void {
     if (!this.valueBuffers.has(value)) {

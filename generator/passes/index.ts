@@ -1,5 +1,6 @@
 /** Stage 3: IR → IR rewrites, each named, run in order after the model is built and verified. */
 import type { Model } from "../ir/types.js";
+import { attachMasks } from "./masks.js";
 
 export interface Pass {
   readonly name: string;
@@ -26,7 +27,7 @@ export const pruneUnused: Pass = {
   },
 };
 
-export const PASSES: readonly Pass[] = [pruneUnused];
+export const PASSES: readonly Pass[] = [attachMasks, pruneUnused];
 
 export function runPasses(model: Model, passes: readonly Pass[] = PASSES): Model {
   return passes.reduce((m, p) => p.run(m), model);

@@ -4,6 +4,7 @@
  */
 import { layerError } from "../../errors.js";
 import type { Call, Dim, Layer, Shape } from "../../ir/types.js";
+import { resolveActivation } from "../activations.js";
 import { boolParam, fixedDim } from "./config.js";
 import type { EmitContext, ShapeInfo, WeightSpec } from "./types.js";
 
@@ -37,6 +38,8 @@ export interface SequenceRun {
   readonly weightOffset: number;
   /** Per-step mask buffer (1 = step is real, 0 = keep the previous state and output). */
   readonly mask?: string;
+  /** At masked steps write zeros to `sequenceOut` instead of repeating `h` (Keras `zero_output_for_mask`). */
+  readonly zeroMasked?: boolean;
 }
 
 /** Emits a sequence run and returns the ids of its state buffers (h first). */
@@ -47,7 +50,7 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
   const F = fixedDim(layer, run.inputShape[1], "the feature dimension");
   const units = cell.units(layer);
   const states = cell.stateLabels(layer).map((label) => ctx.state(layer, label, units, run.stateful));
-  run.initialState.forEach((src, k) => ctx.line(`${states[k]}.set(${src}.subarray(0, ${units}));`));
+  run.initialState.forEach((src, k) => ctx.line(`${ctx.rt("copy")}(${src}, 0, ${states[k]}, 0, ${units});`));
 
   const step = ctx.id(layer, "step");
   const body = cell.stepBody(layer, ctx, { x: run.x, states, inputDim: F, weightOffset: run.weightOffset });
@@ -56,15 +59,13 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
   const h = states[0]!;
   const out = run.sequenceOut;
   const stepLine = (tExpr: string, sExpr: string): string[] => {
-    const lines: string[] = [];
-    const xo = mul(tExpr, F);
-    const call = `${step}(${xo});`;
-    lines.push(run.mask ? `if (${run.mask}[${tExpr}]) ${call}` : call);
-    if (out) {
-      const pos = out.reverse ? sub(ctx.dim(T), 1, sExpr) : sExpr;
-      lines.push(`${out.buf}.set(${h}, ${add(mul(pos, out.stride), out.offset)});`);
-    }
-    return lines;
+    const call = `${step}(${mul(tExpr, F)});`;
+    if (!out) return [run.mask ? `if (${run.mask}[${tExpr}]) ${call}` : call];
+    const o = add(mul(out.reverse ? sub(ctx.dim(T), 1, sExpr) : sExpr, out.stride), out.offset);
+    const write = `${out.buf}.set(${h}, ${o});`;
+    if (!run.mask) return [call, write];
+    if (!run.zeroMasked) return [`if (${run.mask}[${tExpr}]) ${call}`, write];
+    return [`if (${run.mask}[${tExpr}]) {`, `  ${call}`, `  ${write}`, `} else {`, `  ${out.buf}.fill(0, ${o}, ${add(o, units)});`, `}`];
   };
   if (typeof T === "number" && T <= ctx.unrollLimit) {
     for (let s = 0; s < T; s++) ctx.line(...stepLine(String(run.backwards ? T - 1 - s : s), String(s)));
@@ -78,9 +79,18 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
 /** Shape inference common to every RNN layer: sequence or last output, then the states. */
 export function rnnOutputShapes(layer: Layer, input: Shape, units: number, stateCount: number): Shape[] {
   if (input.length !== 2) throw layerError(layer, `expects input of shape (timesteps, features), got ${input.length} dimensions`);
+  if (boolParam(layer, "time_major", false)) throw layerError(layer, "time_major=True (inputs laid out (timesteps, batch, features)) is not supported");
   const main: Shape = boolParam(layer, "return_sequences", false) ? [input[0]!, units] : [units];
   const states: Shape[] = boolParam(layer, "return_state", false) ? Array.from({ length: stateCount }, () => [units]) : [];
   return [main, ...states];
+}
+
+/** Fails early (in shape inference) when a cell's activation is unknown or not elementwise. */
+export function checkCellActivations(layer: Layer, info: ShapeInfo, defaults: Readonly<Record<string, string>>): void {
+  for (const [key, fallback] of Object.entries(defaults)) {
+    const act = resolveActivation(layer, layer.config[key] ?? fallback, info.version, (n) => n);
+    if (!act.scalar) throw layerError(layer, `${key} "${act.name}" is not elementwise; a recurrent cell needs an elementwise activation`);
+  }
 }
 
 /** Emits a plain RNN layer call (LSTM, GRU, SimpleRNN) with all of Keras' call options. */
@@ -90,20 +100,42 @@ export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void 
   const units = cell.units(layer);
   const returnSequences = boolParam(layer, "return_sequences", false);
   const mainOut = ctx.buffer(call.outputs[0]!);
+  const mask = inputMask(call, ctx);
+  const zeroMasked = boolParam(layer, "zero_output_for_mask", false);
+  const backwards = boolParam(layer, "go_backwards", false);
   const states = runSequence(ctx, {
     layer,
     cell,
     x: ctx.buffer(call.inputs[0]!),
     inputShape: input,
     // go_backwards outputs stay in processing order: Keras does not flip them back.
-    backwards: boolParam(layer, "go_backwards", false),
+    backwards,
     sequenceOut: returnSequences ? { buf: mainOut, reverse: false, stride: units, offset: 0 } : null,
     stateful: boolParam(layer, "stateful", false),
     initialState: call.initialState.map((v) => ctx.buffer(v)),
     weightOffset: 0,
+    ...(mask ? { mask, zeroMasked } : {}),
   });
-  if (!returnSequences) ctx.line(`${mainOut}.set(${states[0]});`);
+  if (!returnSequences) {
+    if (mask && zeroMasked) {
+      // The last output is the last processed step's: zeros when that step is masked.
+      const T = input[0]!;
+      const last = backwards ? "0" : typeof T === "number" ? String(T - 1) : `${ctx.dim(T)} - 1`;
+      ctx.line(`if (${mask}[${last}]) ${mainOut}.set(${states[0]}); else ${mainOut}.fill(0);`);
+    } else {
+      ctx.line(`${mainOut}.set(${states[0]});`);
+    }
+  }
   call.outputs.slice(1).forEach((v, k) => ctx.line(`${ctx.buffer(v)}.set(${states[k]!});`));
+}
+
+/**
+ * The per-timestep mask buffer of a call's sequence input: an explicit `mask=` argument, else the
+ * mask attached to the input (Masking, Embedding mask_zero), else none.
+ */
+export function inputMask(call: Call, ctx: EmitContext): string | undefined {
+  const mask = call.maskInput ?? ctx.maskOf(call.inputs[0]!);
+  return mask === undefined ? undefined : ctx.buffer(mask);
 }
 
 function mul(expr: string, n: number): string {

@@ -6,6 +6,12 @@ import { activationLayer } from "./activation.js";
 import { dense } from "./dense.js";
 import { identityLayers } from "./identity.js";
 import { lstm } from "./lstm.js";
+import { gru } from "./gru.js";
+import { simpleRnn } from "./simple-rnn.js";
+import { bidirectional } from "./bidirectional.js";
+import { embedding } from "./embedding.js";
+import { masking } from "./masking.js";
+import { timeDistributed } from "./time-distributed.js";
 import { batchNormalization, layerNormalization, unitNormalization } from "./normalization.js";
 import { concatenate } from "./concatenate.js";
 import { conv } from "./conv.js";
@@ -21,6 +27,8 @@ import { softmaxLayer } from "./softmax.js";
 
 const EMITTERS: readonly LayerEmitter[] = [
   activationLayer, dense, identityLayers, lstm,
+  // Recurrent family, its wrappers, embeddings and masking.
+  gru, simpleRnn, bidirectional, timeDistributed, embedding, masking,
   // Convolution, pooling, normalization, shape and merge layers.
   conv, depthwise, pooling, globalPooling, zeroPadding1d, cropping1d, upSampling1d,
   batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,

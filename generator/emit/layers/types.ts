@@ -42,6 +42,10 @@ export interface EmitContext {
   dim(d: Dim): string;
   /** Identifier of the float64 buffer holding a value. */
   buffer(value: number): string;
+  /** Id of the per-timestep mask value attached to a value (`Value.mask`: 1 = real step), if any. */
+  maskOf(value: number): number | undefined;
+  /** The model input's name when `value` is a model input (for messages in generated code). */
+  inputName(value: number): string | undefined;
   /** Makes `to` use the buffer of `from` (layers that change nothing at inference). */
   alias(to: number, from: number): void;
   /** Module-level Float32Array constant holding `layer.weights[index]` (or `data`). */

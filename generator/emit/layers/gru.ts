@@ -1,0 +1,121 @@
+/**
+ * GRU: kernel (F, 3u), recurrent kernel (u, 3u), gate blocks in Keras order [z, r, h];
+ * h' = z·h + (1 − z)·hh. reset_after=True (bias (2, 3u): input row, recurrent row) computes
+ * hh = act(x·Wh + b0h + r·(h·Uh + b1h)); reset_after=False (bias (3u)) hh = act(x·Wh + bh + (r·h)·Uh).
+ */
+import type { Layer } from "../../ir/types.js";
+import type { EmitContext, LayerEmitter, WeightSpec } from "./types.js";
+import { boolParam, intParam } from "./config.js";
+import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
+
+const blockSlices = (u: number, what = "columns") => [
+  `${what} [0, ${u}): update gate z`,
+  `${what} [${u}, ${2 * u}): reset gate r`,
+  `${what} [${2 * u}, ${3 * u}): candidate h`,
+];
+
+const resetAfter = (layer: Layer) => boolParam(layer, "reset_after", true);
+
+export const gruCell: CellKind = {
+  stateLabels: () => ["h"],
+  units: (layer) => intParam(layer, "units"),
+  weightSpecs(layer, inputDim): WeightSpec[] {
+    const u = intParam(layer, "units");
+    const specs: WeightSpec[] = [
+      { name: "kernel", shape: [inputDim, 3 * u], slices: blockSlices(u) },
+      { name: "recurrent_kernel", shape: [u, 3 * u], slices: blockSlices(u) },
+    ];
+    if (!boolParam(layer, "use_bias", true)) return specs;
+    if (resetAfter(layer)) {
+      const rows = ["row 0: input-side biases (added to x·W)", "row 1: recurrent-side biases (added to h·U, before r for the candidate)"];
+      specs.push({ name: "bias", shape: [2, 3 * u], slices: [...rows, ...blockSlices(u)] });
+    } else {
+      specs.push({ name: "bias", shape: [3 * u], slices: blockSlices(u, "entries") });
+    }
+    return specs;
+  },
+  stepBody(layer, ctx, { x, states: [h], inputDim, weightOffset }) {
+    const u = intParam(layer, "units");
+    const w = {
+      kernel: ctx.weight(layer, weightOffset, "kernel"),
+      recurrent: ctx.weight(layer, weightOffset + 1, "recurrent_kernel"),
+    };
+    const act = ctx.activation(layer, layer.config["activation"] ?? "tanh").scalar!;
+    const rec = ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid").scalar!;
+    const gx = ctx.scratch(layer, "gx", [3 * u]);
+    const step = { layer, ctx, x, h: h!, inputDim, u, gx, act, rec, ...w };
+    return resetAfter(layer) ? resetAfterStep(step, weightOffset) : resetBeforeStep(step, weightOffset);
+  },
+};
+
+interface Step {
+  layer: Layer;
+  ctx: EmitContext;
+  x: string;
+  h: string;
+  inputDim: number;
+  u: number;
+  gx: string;
+  kernel: string;
+  recurrent: string;
+  act: (x: string) => string;
+  rec: (x: string) => string;
+}
+
+/** reset_after=True: both projections first, the reset gate scales the recurrent candidate term. */
+function resetAfterStep(s: Step, weightOffset: number): string[] {
+  const { layer, ctx, x, h, inputDim, u, gx } = s;
+  const gh = ctx.scratch(layer, "gh", [3 * u]);
+  const rt = ctx.rt("dense");
+  const lines = [
+    `// gx = x·W + b_input, gh = h·U + b_recurrent; blocks [z, r, h]`,
+    `${rt}(${x}, xo, 1, ${inputDim}, ${s.kernel}, null, ${gx}, 0, ${3 * u});`,
+    `${rt}(${h}, 0, 1, ${u}, ${s.recurrent}, null, ${gh}, 0, ${3 * u});`,
+  ];
+  if (boolParam(layer, "use_bias", true)) {
+    // The (2, 3u) bias is one array: row 0 at [0, 3u), row 1 at [3u, 6u).
+    const bias = ctx.weight(layer, weightOffset + 2, "bias");
+    lines.push(`for (let j = 0; j < ${3 * u}; j++) {`, `  ${gx}[j]! += ${bias}[j]!;`, `  ${gh}[j]! += ${bias}[j + ${3 * u}]!;`, `}`);
+  }
+  return [
+    ...lines,
+    `for (let j = 0; j < ${u}; j++) {`,
+    `  const z = ${s.rec(`${gx}[j]! + ${gh}[j]!`)};`,
+    `  const r = ${s.rec(`${gx}[j + ${u}]! + ${gh}[j + ${u}]!`)};`,
+    `  const hh = ${s.act(`${gx}[j + ${2 * u}]! + r * ${gh}[j + ${2 * u}]!`)};`,
+    `  ${h}[j] = z * ${h}[j]! + (1 - z) * hh;`,
+    `}`,
+  ];
+}
+
+/** reset_after=False: the reset gate scales h before it meets the candidate's recurrent kernel. */
+function resetBeforeStep(s: Step, weightOffset: number): string[] {
+  const { layer, ctx, x, h, inputDim, u, gx } = s;
+  const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
+  const rh = ctx.scratch(layer, "rh", [u]);
+  const cols = ctx.rt("addMatVecCols");
+  return [
+    `// gx = x·W + b + h·U for blocks [z, r]; the candidate block gets (r·h)·U_h`,
+    `${ctx.rt("dense")}(${x}, xo, 1, ${inputDim}, ${s.kernel}, ${bias}, ${gx}, 0, ${3 * u});`,
+    `${cols}(${h}, 0, ${u}, ${s.recurrent}, ${3 * u}, 0, ${gx}, 0, ${2 * u});`,
+    `for (let j = 0; j < ${u}; j++) {`,
+    `  ${gx}[j] = ${s.rec(`${gx}[j]!`)};`,
+    `  ${rh}[j] = ${s.rec(`${gx}[j + ${u}]!`)} * ${h}[j]!;`,
+    `}`,
+    `${cols}(${rh}, 0, ${u}, ${s.recurrent}, ${3 * u}, ${2 * u}, ${gx}, ${2 * u}, ${u});`,
+    `for (let j = 0; j < ${u}; j++) {`,
+    `  const z = ${gx}[j]!;`,
+    `  ${h}[j] = z * ${h}[j]! + (1 - z) * ${s.act(`${gx}[j + ${2 * u}]!`)};`,
+    `}`,
+  ];
+}
+
+export const gru: LayerEmitter = {
+  classNames: ["GRU"],
+  outputShapes(layer, [input], info) {
+    checkCellActivations(layer, info, { activation: "tanh", recurrent_activation: "sigmoid" });
+    return rnnOutputShapes(layer, input!, intParam(layer, "units"), 1);
+  },
+  weightSpecs: (layer, [input], info) => gruCell.weightSpecs(layer, Number(input![1]), info),
+  emit: (call, ctx) => emitRnnCall(call, ctx, gruCell),
+};

@@ -1,0 +1,57 @@
+/**
+ * The context a wrapper (Bidirectional, TimeDistributed) hands to the layer it wraps: the inner
+ * layer's weights live in the wrapper's `weights`, so weight lookups are redirected there; a wrapper
+ * may also stand in per-step values for the inner call and capture the statements it writes.
+ */
+import type { Layer, Shape } from "../../ir/types.js";
+import type { EmitContext } from "./types.js";
+
+/** A value that exists only inside the wrapper (e.g. one timestep's slice): its shape and buffer. */
+export interface LocalValue {
+  readonly shape: Shape;
+  readonly buffer: string;
+}
+
+export interface InnerScope {
+  readonly owner: Layer;
+  readonly inner: Layer;
+  /** Index in `owner.weights` of the inner layer's first weight. */
+  readonly weightOffset: number;
+  /** Prefix for the inner layer's weight labels ("forward_" → `bidirectional_forward_kernel`). */
+  readonly labelPrefix: string;
+  /** Values known only to the wrapper, by (negative) id. */
+  readonly locals?: ReadonlyMap<number, LocalValue>;
+  /** Receives the inner statements instead of the outer context (the wrapper places them). */
+  readonly lines?: string[];
+  /** Called for every recurrent state the inner layer declares. */
+  readonly onState?: (id: string, stateful: boolean) => void;
+}
+
+export function innerContext(ctx: EmitContext, scope: InnerScope): EmitContext {
+  const local = (v: number) => scope.locals?.get(v);
+  const overrides: Partial<EmitContext> = {
+    weight: (layer, index, label, data) =>
+      layer === scope.inner
+        ? ctx.weight(scope.owner, scope.weightOffset + index, scope.labelPrefix + label, data)
+        : ctx.weight(layer, index, label, data),
+    shape: (v) => local(v)?.shape ?? ctx.shape(v),
+    buffer: (v) => local(v)?.buffer ?? ctx.buffer(v),
+    maskOf: (v) => (local(v) ? undefined : ctx.maskOf(v)),
+    inputName: (v) => (local(v) ? undefined : ctx.inputName(v)),
+    line: (...lines) => (scope.lines ? scope.lines.push(...lines) : ctx.line(...lines)),
+    state: (layer, label, size, stateful) => {
+      const id = ctx.state(layer, label, size, stateful);
+      scope.onState?.(id, stateful);
+      return id;
+    },
+  };
+  // A proxy rather than a class, so members added to EmitContext later pass through unchanged.
+  return new Proxy(ctx, {
+    get(target, key) {
+      const own = (overrides as Record<PropertyKey, unknown>)[key];
+      if (own !== undefined) return own;
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
