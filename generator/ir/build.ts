@@ -52,6 +52,8 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     }
     const { a, c, node } = pending.splice(ready, 1)[0]!;
     const layer = layers.get(a.name)!;
+    // Emitters read their first input unconditionally: a call without tensors is a broken config.
+    if (c.args.length === 0) throw layerError(a, "is called without any input tensor");
     const ins = c.args.map((r) => produced.get(refKey(r))!);
     const shapes = outputShapes(layer, ins.map((v) => values[v]!.shape));
     const outs = shapes.map((s) => newValue(s, "float32"));

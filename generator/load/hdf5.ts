@@ -8,6 +8,31 @@ export const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 export const DEFAULT_MAX_DATASET_ELEMENTS = 256 * 1024 * 1024;
 
 let fileCounter = 0;
+let quiet = false;
+
+/** HDF5 prints its error stack to C stderr; send that to /dev/null so a user sees only our one line. */
+function silenceDiagnostics(FS: { getStream(fd: number): { path?: string } | null; close(s: unknown): void; open(path: string, flags: number): unknown }): void {
+  if (quiet) return;
+  quiet = true;
+  const stderr = FS.getStream(2);
+  if (stderr?.path !== "/dev/stderr") return;
+  FS.close(stderr);
+  FS.open("/dev/null", 1); // takes the lowest free descriptor: 2
+}
+
+/**
+ * Runs an h5wasm call on a possibly corrupt file: its exceptions (and WebAssembly traps) mean the
+ * file is broken, so they become one clear error instead of an internal one.
+ */
+function guarded<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof KerasError) throw err;
+    const detail = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 120);
+    throw new KerasError(`corrupt HDF5 file: cannot read ${what} (${detail})`);
+  }
+}
 
 export function isHdf5(bytes: Uint8Array): boolean {
   return HDF5_MAGIC.every((b, i) => bytes[i] === b);
@@ -29,6 +54,7 @@ export class H5File {
   /** Opens bytes as HDF5; the caller must `close()` it. */
   static async open(bytes: Uint8Array, maxElements = DEFAULT_MAX_DATASET_ELEMENTS): Promise<H5File> {
     const { FS } = await ready;
+    silenceDiagnostics(FS as never);
     const memPath = `/keras2ts-${process.pid}-${++fileCounter}.h5`;
     FS.writeFile(memPath, bytes);
     let file: WasmFile;
@@ -45,6 +71,8 @@ export class H5File {
   close(): void {
     try {
       this.file.close();
+    } catch {
+      // A read-only in-memory file has nothing to flush; a failing close must not hide the real error.
     } finally {
       this.unlink(this.memPath);
     }
@@ -52,15 +80,12 @@ export class H5File {
 
   /** A string attribute of the root (path "") or of a group; undefined when absent. */
   attr(path: string, name: string): unknown {
-    const node = path === "" ? this.file : this.file.get(path);
-    if (!node || !("attrs" in node)) return undefined;
-    const attrs = (node as Group).attrs;
-    if (!(name in attrs)) return undefined;
-    try {
-      return attrs[name]!.value;
-    } catch {
-      throw new KerasError(`attribute "${name}" of "${path || "/"}" cannot be read`);
-    }
+    return guarded(`attribute "${name}" of "${path || "/"}"`, () => {
+      const node = path === "" ? this.file : this.file.get(path);
+      if (!node || !("attrs" in node)) return undefined;
+      const attrs = (node as Group).attrs;
+      return Object.hasOwn(attrs, name) ? attrs[name]!.value : undefined;
+    });
   }
 
   /** A string attribute, decoded whether stored as bytes or text. */
@@ -82,12 +107,7 @@ export class H5File {
   }
 
   kind(path: string): "group" | "dataset" | undefined {
-    let node: unknown;
-    try {
-      node = this.file.get(path);
-    } catch {
-      return undefined;
-    }
+    const node = guarded(`"${path}"`, () => this.file.get(path));
     if (node instanceof Dataset) return "dataset";
     if (node instanceof Group) return "group";
     return undefined;
@@ -95,26 +115,25 @@ export class H5File {
 
   /** Child names of a group, in the file's (alphabetical) order. */
   keys(path: string): string[] {
-    const node = path === "" ? this.file : this.file.get(path);
-    if (!(node instanceof Group)) return [];
-    return node.keys();
+    return guarded(`the members of "${path || "/"}"`, () => {
+      const node = path === "" ? this.file : this.file.get(path);
+      return node instanceof Group ? node.keys() : [];
+    });
   }
 
   /** Reads a numeric dataset as float32, refusing absurd sizes before reading. */
   readFloat32(path: string): { shape: number[]; data: Float32Array } {
-    const node = this.file.get(path);
+    const node = guarded(`"${path}"`, () => this.file.get(path));
     if (!(node instanceof Dataset)) throw new KerasError(`weight "${path}" is missing`);
-    const shape = (node.shape ?? []).map(Number);
+    const shape = guarded(`the shape of "${path}"`, () => (node.shape ?? []).map(Number));
     const count = shape.reduce((a, b) => a * b, 1);
     if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || count > this.maxElements) {
       throw new KerasError(`weight "${path}" has an unreasonable shape [${shape.join(", ")}] (limit ${this.maxElements} elements; raise it with --max-weights)`);
     }
-    let value: unknown;
-    try {
-      value = node.value;
-    } catch {
-      throw new KerasError(`weight "${path}" cannot be read (corrupt data)`);
-    }
+    // Only integer (0) and float (1) classes: strings or compounds would be read in full for nothing.
+    const type = guarded(`the type of "${path}"`, () => node.metadata.type);
+    if (type !== 0 && type !== 1) throw new KerasError(`weight "${path}" is not numeric (HDF5 type class ${type})`);
+    const value: unknown = guarded(`the data of "${path}"`, () => node.value);
     if (!ArrayBuffer.isView(value) || (value as unknown as ArrayLike<number>).length !== count) {
       throw new KerasError(`weight "${path}" is not a numeric array of ${count} values`);
     }
