@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { KerasError } from "../generator/index.js";
-import { generated, maxDiff, random, randomArray, sequential, Tensor } from "./helpers/layer-models.js";
+import { typecheck } from "./helpers/typecheck.js";
+import { generated, generatedPaths, maxDiff, random, randomArray, sequential, Tensor } from "./helpers/layer-models.js";
 import { tf, tfjsLayer } from "./helpers/tfjs-reference.js";
 
 type Padding = "valid" | "same" | "causal";
@@ -284,5 +285,12 @@ describe("refused options", () => {
     expect(err).toBeInstanceOf(KerasError);
     expect((err as KerasError).layer?.name).toBe("l");
     expect((err as Error).message).toMatch(message);
+  });
+});
+
+describe("generated code", () => {
+  it("of every module above compiles under tsc --strict", () => {
+    expect(generatedPaths.length).toBeGreaterThan(10);
+    expect(typecheck(generatedPaths)).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { buildModel } from "../../generator/ir/build.js";
 import type { Model } from "../../generator/ir/types.js";
 import { readArchitecture } from "../../generator/load/architecture.js";
 import { parseKerasVersion } from "../../generator/load/version.js";
-import { asList } from "./cases.js";
+import { join } from "node:path";
+import { asList, GENERATED } from "./cases.js";
 export { sequential } from "./ir.js";
 import { importModel, modelFromConfig } from "./ir.js";
 
@@ -68,12 +69,16 @@ export function randomWeights(architecture: unknown, seed: number, kerasVersion 
   return weights;
 }
 
+/** Every module `generated` wrote in this test file, for one type-check at the end. */
+export const generatedPaths: string[] = [];
+
 /** Builds the model (random weights unless given), emits it into test/.generated/<sub>, imports it. */
 export async function generated(sub: string, architecture: unknown, seed: number, kerasVersion = "3.15.1", given?: Weights) {
   const weights = given ?? randomWeights(architecture, seed, kerasVersion);
   const model: Model = modelFromConfig(architecture, weights, kerasVersion);
   const mod = await importModel(sub, model);
   const run = (...xs: number[][]) => asList(mod.predict(...xs)).map((a) => Array.from(a));
+  generatedPaths.push(join(GENERATED, sub, "model.ts"));
   return { mod, model, weights, run };
 }
 

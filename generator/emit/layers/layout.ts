@@ -1,6 +1,6 @@
 /**
  * Data movement between layouts: any transposition or broadcast of a row-major buffer becomes one
- * `copyStrided` call over at most four (merged) axes.
+ * `copyStrided` call over its last four (merged) axes, inside loops over any others.
  */
 import { layerError } from "../../errors.js";
 import type { Dim, Layer, Shape } from "../../ir/types.js";
@@ -12,6 +12,13 @@ export function strides(ctx: EmitContext, shape: Shape): string[] {
 }
 
 const isNum = (s: string) => /^\d+$/.test(s);
+
+/** Product of size expressions, with the numeric ones multiplied out. */
+function product(sizes: readonly string[]): string {
+  const constant = sizes.filter(isNum).reduce((p, n) => p * Number(n), 1);
+  const symbols = sizes.filter((n) => !isNum(n));
+  return [...symbols, ...(constant !== 1 || symbols.length === 0 ? [String(constant)] : [])].join(" * ");
+}
 
 /**
  * Emits dst[dstOff…] = the view of `src` with sizes `dims` and element strides `steps` (code),
@@ -30,13 +37,22 @@ export function emitStridedCopy(ctx: EmitContext, layer: Layer, src: string, src
       axes.push({ n, s });
     }
   });
-  if (axes.length > 4) throw layerError(layer, `this rearrangement needs ${axes.length} axes; at most 4 are supported`);
   while (axes.length < 4) axes.unshift({ n: "1", s: "0" });
-  const ns = axes.map((a) => a.n).join(", ");
-  const ss = axes.map((a) => a.s).join(", ");
+  // Axes beyond four become loops around the call.
+  const loops = axes.slice(0, axes.length - 4);
+  const inner = axes.slice(axes.length - 4);
+  const ns = inner.map((a) => a.n).join(", ");
+  const ss = inner.map((a) => a.s).join(", ");
   const shown = axes.filter((a) => a.n !== "1");
   ctx.line(`// a (${shown.map((a) => a.n).join(", ")}) view with element strides (${shown.map((a) => a.s).join(", ")})`);
-  ctx.line(`${ctx.rt("copyStrided")}(${src}, ${srcOff}, ${ns}, ${ss}, ${dst}, ${dstOff});`);
+  const index = loops.map((_, k) => `a${k}`);
+  const block = (k: number) => product(axes.slice(k + 1).map((a) => a.n));
+  const times = (i: string, n: string) => (n === "1" ? i : `${i} * ${n}`);
+  const srcAt = [srcOff, ...loops.map((a, k) => times(index[k]!, a.s))].filter((t) => t !== "0").join(" + ") || "0";
+  const dstAt = [dstOff, ...loops.map((_, k) => times(index[k]!, block(k)))].filter((t) => t !== "0").join(" + ") || "0";
+  loops.forEach((a, k) => ctx.line(`${"  ".repeat(k)}for (let ${index[k]} = 0; ${index[k]} < ${a.n}; ${index[k]}++) {`));
+  ctx.line(`${"  ".repeat(loops.length)}${ctx.rt("copyStrided")}(${src}, ${srcAt}, ${ns}, ${ss}, ${dst}, ${dstAt});`);
+  loops.forEach((_, k) => ctx.line(`${"  ".repeat(loops.length - 1 - k)}}`));
 }
 
 /** Emits dst = src transposed: output axis k is input axis perm[k]. */
