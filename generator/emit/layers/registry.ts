@@ -24,6 +24,7 @@ import { prelu, reluLayer } from "./rectifiers.js";
 import { flatten, permute, repeatVector, reshape } from "./reshape.js";
 import { cropping1d, upSampling1d, zeroPadding1d } from "./sequence-ops.js";
 import { softmaxLayer } from "./softmax.js";
+import { compareOps } from "./compare.js";
 
 const EMITTERS: readonly LayerEmitter[] = [
   activationLayer, dense, identityLayers, lstm,
@@ -33,6 +34,8 @@ const EMITTERS: readonly LayerEmitter[] = [
   conv, depthwise, pooling, globalPooling, zeroPadding1d, cropping1d, upSampling1d,
   batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
   prelu, reluLayer, softmaxLayer, merge, concatenate, dot,
+  // Keras 3 op layers.
+  compareOps,
 ];
 
 const BY_CLASS = new Map<string, LayerEmitter>();

@@ -1,0 +1,72 @@
+/**
+ * Every published model file in ../shared/realworld (read in place): the module generates, compiles
+ * under tsc --strict with the runtime beside it, and on sensible inputs gives finite outputs of the
+ * declared shapes, softmax rows summing to 1. Files whose layers are not supported yet must fail
+ * with the clear unsupported error and are listed here, never counted as passing.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { describe, expect, it } from "vitest";
+import { KerasError, loadModel } from "../generator/index.js";
+import type { Model } from "../generator/ir/types.js";
+import { asList, generateInto, type GeneratedModule } from "./helpers/cases.js";
+import { prng, REALWORLD_FILES, realworldFormat, sampleInputs, softmaxOutputs, unlistedRealworldDirs, VARIABLE_STEPS, type RealworldFile } from "./helpers/realworld.js";
+import { typecheck } from "./helpers/typecheck.js";
+
+/** Files not supported yet, with the text their error must contain. Shrinks as support lands. */
+export const REALWORLD_UNSUPPORTED: Record<string, string> = {
+  ocean_convlstm: 'unsupported layer class "ConvLSTM2D"',
+};
+
+export async function loadRealworld(f: RealworldFile): Promise<Model> {
+  const format = realworldFormat(f);
+  return loadModel(new Uint8Array(readFileSync(format.model)), {
+    sourceName: basename(format.model),
+    ...(format.config ? { configText: readFileSync(format.config, "utf8") } : {}),
+  });
+}
+
+function checkRun(mod: GeneratedModule, model: Model, f: RealworldFile): void {
+  const xs = sampleInputs(model, f.input, prng(7));
+  const outs = asList(mod.predict(...xs));
+  const softmax = softmaxOutputs(model);
+  expect(outs.length).toBe(mod.outputs.length);
+  outs.forEach((out, k) => {
+    const shape = mod.outputs[k]!.shape.map((d) => d ?? VARIABLE_STEPS);
+    expect(out.length, `output ${k} length`).toBe(shape.reduce((a, b) => a * b, 1));
+    expect(out.every(Number.isFinite), `output ${k} finite`).toBe(true);
+    if (!softmax[k]) return;
+    const width = shape[shape.length - 1]!;
+    for (let row = 0; row < out.length / width; row++) {
+      const sum = out.subarray(row * width, (row + 1) * width).reduce((a, b) => a + b, 0);
+      expect(Math.abs(sum - 1), `output ${k} row ${row} sums to ${sum}`).toBeLessThan(1e-5);
+    }
+  });
+}
+
+describe("realworld model files", () => {
+  it("are all listed in test/helpers/realworld.ts", () => {
+    expect(unlistedRealworldDirs()).toEqual([]);
+  });
+
+  describe.each(REALWORLD_FILES.map((f) => [f.dir, f] as const))("%s", (dir, f) => {
+    const unsupported = REALWORLD_UNSUPPORTED[dir];
+    if (unsupported) {
+      it(`is refused as unsupported (${unsupported})`, async () => {
+        const err = await generateInto(`realworld/${dir}`, realworldFormat(f)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(KerasError);
+        expect(String((err as Error).message)).toContain(unsupported);
+      });
+      return;
+    }
+    it("generates, compiles under tsc --strict and runs", async () => {
+      const path = await generateInto(`realworld/${dir}`, realworldFormat(f));
+      expect(typecheck([path])).toEqual([]);
+      const model = await loadRealworld(f);
+      const mod = (await import(path)) as GeneratedModule;
+      expect(mod.inputs.map((i) => i.name)).toEqual(model.inputs.map((i) => i.name));
+      expect(mod.outputs.map((o) => o.name)).toEqual(model.outputs.map((o) => o.name));
+      checkRun(mod, model, f);
+    });
+  });
+});
