@@ -127,8 +127,9 @@ export class H5File {
     if (!(node instanceof Dataset)) throw new KerasError(`weight "${path}" is missing`);
     const shape = guarded(`the shape of "${path}"`, () => (node.shape ?? []).map(Number));
     const count = shape.reduce((a, b) => a * b, 1);
-    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || count > this.maxElements) {
-      throw new KerasError(`weight "${path}" has an unreasonable shape [${shape.join(", ")}] (limit ${this.maxElements} elements; raise it with --max-weights)`);
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new KerasError(`weight "${path}" has an impossible shape [${shape.join(", ")}]`);
+    if (count > this.maxElements) {
+      throw new KerasError(`weight "${path}" has shape [${shape.join(", ")}] = ${count} values, over the limit of ${this.maxElements} (raise it with --max-weights)`);
     }
     // Only integer (0) and float (1) classes: strings or compounds would be read in full for nothing.
     const type = guarded(`the type of "${path}"`, () => node.metadata.type);
