@@ -15,6 +15,7 @@ import { timeDistributed } from "./time-distributed.js";
 import { batchNormalization, layerNormalization, unitNormalization } from "./normalization.js";
 import { concatenate } from "./concatenate.js";
 import { conv } from "./conv.js";
+import { convLstm } from "./conv-lstm.js";
 import { depthwise } from "./depthwise.js";
 import { dot } from "./dot.js";
 import { globalPooling } from "./global-pooling.js";
@@ -33,7 +34,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   // Convolution, pooling, normalization, shape and merge layers.
   conv, depthwise, pooling, globalPooling, zeroPadding1d, cropping1d, upSampling1d,
   batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
-  prelu, reluLayer, softmaxLayer, merge, concatenate, dot,
+  prelu, reluLayer, softmaxLayer, merge, concatenate, dot, convLstm,
   // Keras 3 op layers.
   compareOps,
 ];
