@@ -15,7 +15,6 @@ import { typecheck } from "./helpers/typecheck.js";
 
 /** Files not supported yet, with the text their error must contain. Shrinks as support lands. */
 export const REALWORLD_UNSUPPORTED: Record<string, string> = {
-  ocean_convlstm: 'unsupported layer class "ConvLSTM2D"',
 };
 
 export async function loadRealworld(f: RealworldFile): Promise<Model> {
