@@ -244,11 +244,32 @@ describe("merge layers", () => {
     expect(maxDiff(run(...xs.slice(0, n))[0]!, want)).toBeLessThan(1e-5);
   });
 
-  it("refuses inputs that would need broadcasting", async () => {
-    const arch = functional([["a", [2, 3]], ["b", [1, 3]]], [["Add", { name: "m" }, ["a", "b"]]], ["m"]);
-    const err = await generated("layers/merge/broadcast", arch, 1).catch((e: unknown) => e);
+  it.each([
+    ["Add", [[2, 3], [1, 3]]],
+    ["Multiply", [[4, 3], [4, 1]]],
+    ["Maximum", [[2, 3, 4], [4], [3, 1]]],
+    ["Subtract", [[3], [2, 1]]],
+  ] as const)("%s broadcasts %j", async (cls, shapes) => {
+    const names = shapes.map((_, k) => `in${k}`);
+    const arch = functional(shapes.map((sh, k) => [names[k]!, [...sh]] as [string, number[]]), [[cls, { name: "m" }, names]], ["m"]);
+    const { run, mod } = await generated(`layers/merge/broadcast-${cls}`, arch, 1);
+    const rank = Math.max(...shapes.map((sh) => sh.length));
+    const out = Array.from({ length: rank }, (_, k) => Math.max(...shapes.map((sh) => sh[sh.length - rank + k] ?? 1)));
+    expect(mod.outputs[0]!.shape).toEqual(out);
+    const tensors = shapes.map((sh, k) => new Tensor([...sh], input(sh, 50 + k)));
+    const want = new Tensor(out);
+    for (const idx of want.indices()) {
+      const v = tensors.map((t) => t.get(...idx.slice(rank - t.shape.length).map((i, k) => (t.shape[k] === 1 ? 0 : i))));
+      want.set(idx, cls === "Add" ? v[0]! + v[1]! : cls === "Multiply" ? v[0]! * v[1]! : cls === "Subtract" ? v[0]! - v[1]! : Math.max(...v));
+    }
+    expect(maxDiff(run(...tensors.map((t) => Array.from(t.data)))[0]!, want.data)).toBeLessThan(1e-5);
+  });
+
+  it("refuses shapes that do not broadcast", async () => {
+    const arch = functional([["a", [2, 3]], ["b", [2, 2]]], [["Add", { name: "m" }, ["a", "b"]]], ["m"]);
+    const err = await generated("layers/merge/no-broadcast", arch, 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KerasError);
-    expect((err as Error).message).toMatch(/broadcasting/);
+    expect((err as Error).message).toMatch(/do not broadcast/);
   });
 
   it.each([
