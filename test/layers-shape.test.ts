@@ -343,3 +343,22 @@ describe("generated code", () => {
     expect(typecheck(generatedPaths)).toEqual([]);
   });
 });
+
+describe("GlobalAveragePooling1D with a mask", () => {
+  it("averages only the steps Embedding(mask_zero) keeps", async () => {
+    const arch = sequential([6], [["Embedding", { name: "emb", input_dim: 5, output_dim: 3, mask_zero: true }], ["GlobalAveragePooling1D", { name: "gap" }]], "int32");
+    const { run, weights } = await generated("layers/gap-mask/embedding", arch, 4);
+    const table = weights["emb"]![0]!.data;
+    const ids = [0, 3, 1, 0, 4, 0];
+    const kept = ids.filter((id) => id !== 0);
+    const want = [0, 1, 2].map((j) => kept.reduce((s, id) => s + table[id * 3 + j]!, 0) / kept.length);
+    expect(maxDiff(run(ids)[0]!, want)).toBeLessThan(1e-6);
+  });
+
+  it("averages only the steps Masking keeps (channels_first input)", async () => {
+    const arch = sequential([4, 2], [["Masking", { name: "mask", mask_value: 0 }], ["GlobalAveragePooling1D", { name: "gap" }]]);
+    const { run } = await generated("layers/gap-mask/masking", arch, 1);
+    const x = [1, 2, 0, 0, 3, -4, 0, 0];
+    expect(run(x)[0]).toEqual([2, -1]);
+  });
+});

@@ -24,7 +24,7 @@ const MERGES = new Set(["Add", "Subtract", "Multiply", "Average", "Maximum", "Mi
 
 /** Layers whose values Keras changes according to a mask; keras2ts does not apply it there. */
 const MASK_USERS = new Set([
-  "Softmax", "GlobalAveragePooling1D", "Attention", "AdditiveAttention", "MultiHeadAttention",
+  "Softmax", "Attention", "AdditiveAttention", "MultiHeadAttention",
   "GroupedQueryAttention", "Lambda", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
 ]);
 

@@ -4,6 +4,7 @@
  */
 import { emitterFor } from "../../generator/emit/layers/registry.js";
 import { buildModel } from "../../generator/ir/build.js";
+import { runPasses } from "../../generator/passes/index.js";
 import type { Model } from "../../generator/ir/types.js";
 import { readArchitecture } from "../../generator/load/architecture.js";
 import { parseKerasVersion } from "../../generator/load/version.js";
@@ -75,7 +76,8 @@ export const generatedPaths: string[] = [];
 /** Builds the model (random weights unless given), emits it into test/.generated/<sub>, imports it. */
 export async function generated(sub: string, architecture: unknown, seed: number, kerasVersion = "3.15.1", given?: Weights) {
   const weights = given ?? randomWeights(architecture, seed, kerasVersion);
-  const model: Model = modelFromConfig(architecture, weights, kerasVersion);
+  // The passes attach masks, as loadModel does.
+  const model: Model = runPasses(modelFromConfig(architecture, weights, kerasVersion));
   const mod = await importModel(sub, model);
   const run = (...xs: number[][]) => asList(mod.predict(...xs)).map((a) => Array.from(a));
   generatedPaths.push(join(GENERATED, sub, "model.ts"));

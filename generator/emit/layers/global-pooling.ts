@@ -1,8 +1,12 @@
-/** GlobalMax/AveragePooling1D/2D: one value per channel over all positions; keepdims keeps size-1 axes. */
+/**
+ * GlobalMax/AveragePooling1D/2D: one value per channel over all positions; keepdims keeps size-1
+ * axes. A masked GlobalAveragePooling1D averages the unmasked steps only.
+ */
 import { layerError } from "../../errors.js";
 import type { Layer } from "../../ir/types.js";
 import { boolParam, fixedDim } from "./config.js";
 import { emitTranspose, toChannelsLast } from "./layout.js";
+import { inputMask } from "./recurrent.js";
 import type { LayerEmitter } from "./types.js";
 import { channelsFirst } from "./window.js";
 
@@ -33,7 +37,10 @@ export const globalPooling: LayerEmitter = {
       emitTranspose(ctx, layer, x, shape, toChannelsLast(shape.length), last);
       x = last;
     }
-    const kind = layer.className.startsWith("GlobalMax") ? "globalMaxPool" : "globalAvgPool";
-    ctx.line(`${ctx.rt(kind)}(${x}, ${positions}, ${c}, ${ctx.buffer(call.outputs[0]!)});`);
+    const out = ctx.buffer(call.outputs[0]!);
+    // Keras averages only the unmasked steps; max pooling ignores the mask.
+    const mask = layer.className === "GlobalAveragePooling1D" ? inputMask(call, ctx) : undefined;
+    if (mask) ctx.line(`${ctx.rt("globalAvgPoolMasked")}(${x}, ${positions}, ${c}, ${mask}, ${out});`);
+    else ctx.line(`${ctx.rt(layer.className.startsWith("GlobalMax") ? "globalMaxPool" : "globalAvgPool")}(${x}, ${positions}, ${c}, ${out});`);
   },
 };
