@@ -397,6 +397,21 @@ export function globalAvgPool(x: Float64Array, positions: number, c: number, out
   for (let ch = 0; ch < c; ch++) out[ch]! /= positions;
 }
 
+/**
+ * Mean over the rows of x (steps, c) whose mask flag is set: Keras' masked GlobalAveragePooling1D,
+ * sum(x·mask) / sum(mask) (NaN, like Keras, when every step is masked).
+ */
+export function globalAvgPoolMasked(x: Float64Array, steps: number, c: number, mask: Float64Array, out: Float64Array): void {
+  out.fill(0, 0, c);
+  let count = 0;
+  for (let t = 0; t < steps; t++) {
+    if (mask[t] === 0) continue;
+    count++;
+    for (let ch = 0; ch < c; ch++) out[ch]! += x[t * c + ch]!;
+  }
+  for (let ch = 0; ch < c; ch++) out[ch]! /= count;
+}
+
 // ---- normalization over one axis: data viewed as (outer, n, inner), the axis being n ----------
 
 /** BatchNormalization at inference: (x − mean) / √(variance + eps) · gamma + beta, per index of n. */
