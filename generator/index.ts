@@ -4,6 +4,7 @@
  */
 import ts from "typescript";
 import { KerasError } from "./errors.js";
+import { checkLimits, checkOutputFloor } from "./limits.js";
 import { buildModel } from "./ir/build.js";
 import { assignGroupedWeights } from "./ir/grouped-weights.js";
 import type { Model, Shape } from "./ir/types.js";
@@ -49,6 +50,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
 /** Reads, builds, verifies and rewrites a model: the IR that emitters and `inspect` use. */
 export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promise<Model> {
+  checkLimits(options);
   if (options.timesteps !== undefined && !(Number.isInteger(options.timesteps) && options.timesteps > 0)) {
     throw new KerasError(`--timesteps must be a positive whole number, got ${options.timesteps}`);
   }
@@ -68,7 +70,9 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
 
 /** The files to write for one model: the module, and the runtime unless it is inlined. */
 export async function generate(bytes: Uint8Array, moduleName: string, options: GenerateOptions): Promise<GeneratedFile[]> {
+  checkLimits(options);
   const model = await loadModel(bytes, options);
+  checkOutputFloor(model, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
   const language = options.language ?? "ts";
   const { code, weights } = emitModuleParts(model, {
     inlineRuntime: options.inlineRuntime ?? false,

@@ -44,6 +44,8 @@ export interface H5Node {
 }
 
 export class H5File {
+  private valuesRead = 0;
+
   private constructor(
     private readonly file: WasmFile,
     private readonly memPath: string,
@@ -128,8 +130,14 @@ export class H5File {
     const shape = guarded(`the shape of "${path}"`, () => (node.shape ?? []).map(Number));
     const count = shape.reduce((a, b) => a * b, 1);
     if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new KerasError(`weight "${path}" has an impossible shape [${shape.join(", ")}]`);
-    if (count > this.maxElements) {
+    // Negated: a NaN limit refuses instead of allowing everything.
+    if (!(count <= this.maxElements)) {
       throw new KerasError(`weight "${path}" has shape [${shape.join(", ")}] = ${count} values, over the limit of ${this.maxElements} (raise it with --max-weights)`);
+    }
+    // Compressed datasets make a small file hold any amount: the budget covers the whole file too.
+    this.valuesRead += count;
+    if (!(this.valuesRead <= this.maxElements)) {
+      throw new KerasError(`the weights hold more than ${this.maxElements} values in total (raise the limit with --max-weights)`);
     }
     // Only integer (0) and float (1) classes: strings or compounds would be read in full for nothing.
     const type = guarded(`the type of "${path}"`, () => node.metadata.type);

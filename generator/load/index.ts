@@ -12,7 +12,7 @@ import { keras3HasLayerNames, readKeras3Weights, readLegacyWeights, type Weights
 export interface LoadLimits {
   /** Largest uncompressed size accepted from a `.keras` zip. */
   readonly maxUnzippedBytes?: number;
-  /** Largest number of elements accepted in one weight tensor. */
+  /** Largest number of weight values accepted, in one tensor and in the whole file. */
   readonly maxWeightElements?: number;
 }
 

@@ -1,0 +1,43 @@
+/** Limits on what generation may cost, checked before the work they bound. */
+import { KerasError } from "./errors.js";
+import type { Model } from "./ir/types.js";
+
+/** Longest timestep loop that may be unrolled: beyond it unrolled code grows without bound. */
+export const MAX_UNROLL_LIMIT = 4096;
+
+/** Every printed weight value takes at least 2 bytes ("0,"): a floor for the module's size. */
+const MIN_BYTES_PER_WEIGHT = 2;
+
+interface Limits {
+  readonly timesteps?: number;
+  readonly unrollLimit?: number;
+  readonly maxOutputBytes?: number;
+  readonly maxUnzippedBytes?: number;
+  readonly maxWeightElements?: number;
+}
+
+/** Library callers get the same checks as CLI flags: a NaN or negative limit must not disable anything. */
+export function checkLimits(o: Limits): void {
+  whole("timesteps", o.timesteps, 1, 2 ** 28);
+  whole("unrollLimit (--unroll-limit)", o.unrollLimit, 0, MAX_UNROLL_LIMIT);
+  whole("maxOutputBytes (--max-output-bytes)", o.maxOutputBytes, 1);
+  whole("maxUnzippedBytes (--max-unzipped-bytes)", o.maxUnzippedBytes, 1);
+  whole("maxWeightElements (--max-weights)", o.maxWeightElements, 1);
+}
+
+function whole(name: string, v: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (v !== undefined && !(Number.isSafeInteger(v) && v >= min && v <= max)) {
+    throw new KerasError(`${name} must be a whole number in [${min}, ${max}], got ${v}`);
+  }
+}
+
+/** Refuses a model whose weights alone would print past the output limit, before printing them. */
+export function checkOutputFloor(model: Model, limit: number): void {
+  const layers = new Set(model.calls.map((c) => c.layer));
+  let values = 0;
+  for (const layer of layers) for (const w of layer.weights) values += w.data.length;
+  const floor = values * MIN_BYTES_PER_WEIGHT;
+  if (!(floor <= limit)) {
+    throw new KerasError(`the generated module would be over ${floor} bytes (${values} weight values), over the limit of ${limit} (raise it with --max-output-bytes)`);
+  }
+}
