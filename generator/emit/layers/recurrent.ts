@@ -147,6 +147,9 @@ function mul(expr: string, n: number): string {
 function add(expr: string, n: number): string {
   if (n === 0) return expr;
   if (/^\d+$/.test(expr)) return String(Number(expr) + n);
+  // Fold into a trailing constant: "s * 12 + 6" + 6 → "s * 12 + 12".
+  const tail = /^(.*) \+ (\d+)$/.exec(expr);
+  if (tail) return `${tail[1]} + ${Number(tail[2]) + n}`;
   return `${expr} + ${n}`;
 }
 
