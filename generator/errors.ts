@@ -16,11 +16,18 @@ export function layerError(layer: { name: string; className: string }, reason: s
 
 /** Formats an error for the one-line CLI report. Newlines never reach the terminal unescaped. */
 export function formatError(file: string, err: unknown): string {
-  const oneLine = (s: string) => s.replace(/[\r\n]+/g, " ").replace(/[\u0000-\u001f\u007f]/g, "?");
+  // Names come from the file: no line breaks (U+2028/2029/0085 too), no terminal control or bidi
+  // override characters, and no megabyte-long names flooding the terminal.
+  const oneLine = (s: string, max = Infinity) =>
+    clip(s.replace(/[\r\n\u2028\u2029\u0085]+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "?"), max);
   if (err instanceof KerasError) {
-    const where = err.layer ? `${oneLine(err.layer.name)} (${oneLine(err.layer.className)}): ` : "";
-    return `keras2ts: ${oneLine(file)}: ${where}${oneLine(err.message)}`;
+    const where = err.layer ? `${oneLine(err.layer.name, 200)} (${oneLine(err.layer.className, 200)}): ` : "";
+    return `keras2ts: ${oneLine(file)}: ${where}${oneLine(err.message, 2000)}`;
   }
   const message = err instanceof Error ? err.message : String(err);
-  return `keras2ts: ${oneLine(file)}: internal error: ${oneLine(message)}`;
+  return `keras2ts: ${oneLine(file)}: internal error: ${oneLine(message, 2000)}`;
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length} characters)`;
 }
