@@ -36,49 +36,49 @@ export const gruCell: CellKind = {
   },
   stepBody(layer, ctx, { x, states: [h], inputDim, weightOffset }) {
     const u = intParam(layer, "units");
-    const w = {
+    const step: Step = {
+      ctx,
+      x,
+      h: h!,
+      inputDim,
+      u,
+      gx: ctx.scratch(layer, "gx", [3 * u]),
       kernel: ctx.weight(layer, weightOffset, "kernel"),
       recurrent: ctx.weight(layer, weightOffset + 1, "recurrent_kernel"),
+      bias: boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : null,
+      act: ctx.activation(layer, layer.config["activation"] ?? "tanh").scalar!,
+      rec: ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid").scalar!,
     };
-    const act = ctx.activation(layer, layer.config["activation"] ?? "tanh").scalar!;
-    const rec = ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid").scalar!;
-    const gx = ctx.scratch(layer, "gx", [3 * u]);
-    const step = { layer, ctx, x, h: h!, inputDim, u, gx, act, rec, ...w };
-    return resetAfter(layer) ? resetAfterStep(step, weightOffset) : resetBeforeStep(step, weightOffset);
+    return resetAfter(layer) ? resetAfterStep(step, ctx.scratch(layer, "gh", [3 * u])) : resetBeforeStep(step, ctx.scratch(layer, "rh", [u]));
   },
 };
 
+/** What a GRU step's code is made of: buffer, weight and activation names. */
 interface Step {
-  layer: Layer;
-  ctx: EmitContext;
-  x: string;
-  h: string;
-  inputDim: number;
-  u: number;
-  gx: string;
-  kernel: string;
-  recurrent: string;
-  act: (x: string) => string;
-  rec: (x: string) => string;
+  readonly ctx: EmitContext;
+  readonly x: string;
+  readonly h: string;
+  readonly inputDim: number;
+  readonly u: number;
+  /** Scratch (3u): the input projection, blocks [z, r, h]. */
+  readonly gx: string;
+  readonly kernel: string;
+  readonly recurrent: string;
+  readonly bias: string | null;
+  readonly act: (x: string) => string;
+  readonly rec: (x: string) => string;
 }
 
-/** reset_after=True: both projections first, the reset gate scales the recurrent candidate term. */
-function resetAfterStep(s: Step, weightOffset: number): string[] {
-  const { layer, ctx, x, h, inputDim, u, gx } = s;
-  const gh = ctx.scratch(layer, "gh", [3 * u]);
-  const rt = ctx.rt("dense");
-  const lines = [
-    `// gx = x·W + b_input, gh = h·U + b_recurrent; blocks [z, r, h]`,
-    `${rt}(${x}, xo, 1, ${inputDim}, ${s.kernel}, null, ${gx}, 0, ${3 * u});`,
-    `${rt}(${h}, 0, 1, ${u}, ${s.recurrent}, null, ${gh}, 0, ${3 * u});`,
-  ];
-  if (boolParam(layer, "use_bias", true)) {
-    // The (2, 3u) bias is one array: row 0 at [0, 3u), row 1 at [3u, 6u).
-    const bias = ctx.weight(layer, weightOffset + 2, "bias");
-    lines.push(`for (let j = 0; j < ${3 * u}; j++) {`, `  ${gx}[j]! += ${bias}[j]!;`, `  ${gh}[j]! += ${bias}[j + ${3 * u}]!;`, `}`);
-  }
+/** reset_after=True: both projections first; the reset gate scales the recurrent candidate term. */
+function resetAfterStep(s: Step, gh: string): string[] {
+  const { ctx, x, h, u, gx, bias } = s;
+  const dense = ctx.rt("dense");
   return [
-    ...lines,
+    `// gx = x·W + b_input, gh = h·U + b_recurrent; blocks [z, r, h]`,
+    `${dense}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, null, ${gx}, 0, ${3 * u});`,
+    `${dense}(${h}, 0, 1, ${u}, ${s.recurrent}, null, ${gh}, 0, ${3 * u});`,
+    // The (2, 3u) bias is one array: the input row at [0, 3u), the recurrent row at [3u, 6u).
+    ...(bias ? [`for (let j = 0; j < ${3 * u}; j++) {`, `  ${gx}[j]! += ${bias}[j]!;`, `  ${gh}[j]! += ${bias}[j + ${3 * u}]!;`, `}`] : []),
     `for (let j = 0; j < ${u}; j++) {`,
     `  const z = ${s.rec(`${gx}[j]! + ${gh}[j]!`)};`,
     `  const r = ${s.rec(`${gx}[j + ${u}]! + ${gh}[j + ${u}]!`)};`,
@@ -89,14 +89,12 @@ function resetAfterStep(s: Step, weightOffset: number): string[] {
 }
 
 /** reset_after=False: the reset gate scales h before it meets the candidate's recurrent kernel. */
-function resetBeforeStep(s: Step, weightOffset: number): string[] {
-  const { layer, ctx, x, h, inputDim, u, gx } = s;
-  const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
-  const rh = ctx.scratch(layer, "rh", [u]);
+function resetBeforeStep(s: Step, rh: string): string[] {
+  const { ctx, x, h, u, gx } = s;
   const cols = ctx.rt("addMatVecCols");
   return [
     `// gx = x·W + b + h·U for blocks [z, r]; the candidate block gets (r·h)·U_h`,
-    `${ctx.rt("dense")}(${x}, xo, 1, ${inputDim}, ${s.kernel}, ${bias}, ${gx}, 0, ${3 * u});`,
+    `${ctx.rt("dense")}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, ${s.bias ?? "null"}, ${gx}, 0, ${3 * u});`,
     `${cols}(${h}, 0, ${u}, ${s.recurrent}, ${3 * u}, 0, ${gx}, 0, ${2 * u});`,
     `for (let j = 0; j < ${u}; j++) {`,
     `  ${gx}[j] = ${s.rec(`${gx}[j]!`)};`,
