@@ -24,6 +24,8 @@ function setAt(tree, path, value) {
   return copy;
 }
 
+const PROTO_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "prototype"];
+
 const WRONG_VALUES = [null, true, false, -1, 0, 1e9, 2.5, -1e308, "x", "", "__proto__", [], [null], {}, { class_name: "x" }];
 
 /** Layer objects of a model config, with their paths. */
@@ -55,6 +57,17 @@ export function jsonMutations(r, count = { wrongType: 6, missingKey: 4 }) {
   for (let k = 0; k < count.missingKey; k++) {
     const at = r.next();
     muts.push([`missing-key-${k}`, (t) => edit(t, (j) => { const nodes = jsonNodes(j).filter(([p]) => typeof p[p.length - 1] === "string"); return nodes.length ? setAt(j, pickNodeAt(at, nodes), undefined) : j; })]);
+  }
+  // Strings from the file used as keys into plain objects must not find Object.prototype members.
+  for (let k = 0; k < 3; k++) {
+    const at = r.next();
+    const name = r.pick(PROTO_NAMES);
+    muts.push([`proto-class-${k}`, (t) => edit(t, (j) => { const nodes = jsonNodes(j).filter(([, v]) => v && typeof v === "object" && typeof v.class_name === "string"); return nodes.length ? setAt(j, [...pickNodeAt(at, nodes), "class_name"], name) : j; })]);
+  }
+  for (let k = 0; k < 4; k++) {
+    const at = r.next();
+    const name = r.pick(PROTO_NAMES);
+    muts.push([`proto-string-${k}`, (t) => edit(t, (j) => { const nodes = jsonNodes(j).filter(([, v]) => typeof v === "string"); return nodes.length ? setAt(j, pickNodeAt(at, nodes), name) : j; })]);
   }
   muts.push(...layerMutations(r));
   return muts;

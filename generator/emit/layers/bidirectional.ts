@@ -9,6 +9,7 @@ import type { Call, Layer, Shape } from "../../ir/types.js";
 import { boolParam } from "./config.js";
 import { gru, gruCell } from "./gru.js";
 import { innerContext } from "./inner-context.js";
+import { commentText } from "../names.js";
 import { lstm, lstmCell } from "./lstm.js";
 import { inputMask, runSequence, type CellKind, type SequenceRun } from "./recurrent.js";
 import { simpleRnn, simpleRnnCell } from "./simple-rnn.js";
@@ -39,7 +40,8 @@ function directions(layer: Layer): { forward: Direction; backward: Direction } {
   const pick = (key: string): Direction => {
     const inner = layer.inner[key];
     if (!inner) throw layerError(layer, `has no ${key} layer`);
-    const kind = CELLS[inner.className];
+    // hasOwn: a class named "constructor" or "__proto__" must not find Object.prototype members.
+    const kind = Object.hasOwn(CELLS, inner.className) ? CELLS[inner.className] : undefined;
     if (!kind) throw layerError(layer, `wraps ${inner.className}; supported: ${Object.keys(CELLS).join(", ")}`);
     return { layer: inner, ...kind };
   };
@@ -135,9 +137,9 @@ function emitBidirectional(call: Call, ctx: EmitContext): void {
       ...(mask ? { mask, zeroMasked: sequences } : {}),
     });
   const forwardWeights = forward.cell.weightSpecs(forward.layer, Number(input[1]), { version: ctx.version }).length;
-  ctx.line(`// forward: ${forward.layer.className}`);
+  ctx.line(`// forward: ${commentText(forward.layer.className)}`);
   const fStates = run(forward, 0, "forward_", fOut, call.initialState.slice(0, half));
-  ctx.line(`// backward: ${backward.layer.className}`);
+  ctx.line(`// backward: ${commentText(backward.layer.className)}`);
   const bStates = run(backward, forwardWeights, "backward_", bOut, call.initialState.slice(half));
 
   const merge = mode === null || mode === "concat" ? undefined : ELEMENTWISE[mode]!;
