@@ -641,10 +641,11 @@ export function notEqualMask(x: Float64Array, n: number, value: number, mask: Fl
  * gets mask 1.
  */
 export function maskSteps(x: Float64Array, rows: number, n: number, value: number, out: Float64Array, mask: Float64Array): void {
+  const v = Math.fround(value);
   for (let r = 0; r < rows; r++) {
     const base = r * n;
     let real = false;
-    for (let j = 0; j < n && !real; j++) real = Math.fround(x[base + j]!) !== value;
+    for (let j = 0; j < n && !real; j++) real = Math.fround(x[base + j]!) !== v;
     mask[r] = real ? 1 : 0;
     for (let j = 0; j < n; j++) out[base + j] = real ? x[base + j]! : 0;
   }

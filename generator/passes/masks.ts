@@ -22,6 +22,9 @@ const PASS_THROUGH = new Set([
 /** Merges: the OR of their inputs' masks, or none when any input has none. */
 const MERGES = new Set(["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]);
 
+/** Non-recurrent layers whose emitters apply the mask travelling with their input. */
+const MASK_READERS = new Set(["GlobalAveragePooling1D"]);
+
 /** Layers whose values Keras changes according to a mask; keras2ts does not apply it there. */
 const MASK_USERS = new Set([
   "Softmax", "Attention", "AdditiveAttention", "MultiHeadAttention",
@@ -43,9 +46,22 @@ export const attachMasks: Pass = {
         if (m !== undefined && v) v.mask = m;
       });
     }
+    dropUnread(model.calls, values);
     return { ...model, values };
   },
 };
+
+/** Detaches masks that no RNN reads, so that no code computes them. */
+function dropUnread(calls: readonly Call[], values: Value[]): void {
+  const read = new Set<number>();
+  for (const call of calls) {
+    const mask = values[call.inputs[0]!]!.mask;
+    if (mask !== undefined && call.maskInput === undefined && (consumesMask(call.layer) || MASK_READERS.has(call.layer.className))) read.add(mask);
+  }
+  for (const v of values) if (v.mask !== undefined && !read.has(v.mask)) delete v.mask;
+}
+
+const consumesMask = (layer: Layer) => RNNS.has(layer.className) || layer.className === "Bidirectional";
 
 /** The mask of each output of one call (undefined: none). */
 function outputMasks(call: Call, values: readonly Value[], newMask: (shape: Shape) => number): (number | undefined)[] {
@@ -57,7 +73,7 @@ function outputMasks(call: Call, values: readonly Value[], newMask: (shape: Shap
   if (cls === "Masking") return [newMask(inputShape.slice(0, -1))];
   if (cls === "Embedding") return [layer.config["mask_zero"] === true ? newMask(inputShape) : undefined];
   if (mask === undefined && !MERGES.has(cls)) return [];
-  if (RNNS.has(cls) || cls === "Bidirectional") return recurrentMasks(call, values, mask!);
+  if (consumesMask(layer)) return recurrentMasks(call, values, mask!);
   if (cls === "TimeDistributed") checkTimeDistributed(layer);
   if (PASS_THROUGH.has(cls)) return [mask];
   if (MERGES.has(cls)) return [mergeMask(call, values)];

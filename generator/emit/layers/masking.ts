@@ -21,7 +21,7 @@ export const masking: LayerEmitter = {
     const attached = ctx.maskOf(out);
     // Without a consumer the mask still has to go somewhere: a scratch row of flags.
     const mask = attached !== undefined ? ctx.buffer(attached) : ctx.scratch(layer, "mask", input.slice(0, -1));
-    const value = formatFloat32(Math.fround(numParam(layer, "mask_value", 0)));
+    const value = formatFloat32(numParam(layer, "mask_value", 0));
     const args = [ctx.buffer(call.inputs[0]!), ctx.size(input.slice(0, -1)), lastDim(layer, input), value, ctx.buffer(out), mask];
     ctx.line(`${ctx.rt("maskSteps")}(${args.join(", ")});`);
   },
