@@ -180,6 +180,64 @@ describe("shape layers", () => {
   });
 });
 
+describe("2-D padding, cropping and up-sampling", () => {
+  /** Per spatial axis (before, after) as the layer reads its config. */
+  const pairs = (v: number | (number | number[])[]) => (typeof v === "number" ? [[v, v], [v, v]] : v.map((p) => (typeof p === "number" ? [p, p] : p))) as [number, number][];
+  const cases = [
+    ["ZeroPadding2D", { padding: 1 }, false],
+    ["ZeroPadding2D", { padding: [2, 0] }, false],
+    ["ZeroPadding2D", { padding: [[1, 0], [0, 2]] }, true],
+    ["Cropping2D", { cropping: [[1, 0], [0, 2]] }, false],
+    ["Cropping2D", { cropping: 1 }, true],
+    ["UpSampling2D", { size: [2, 3] }, false],
+    ["UpSampling2D", { size: 2 }, true],
+  ] as const;
+  it.each(cases)("%s %j (channels_first %s)", async (cls, config, first) => {
+    const shape = first ? [2, 3, 4] : [3, 4, 2];
+    const arch = sequential(shape, [[cls, { name: "l", ...config, data_format: first ? "channels_first" : "channels_last" }]]);
+    const { run } = await generated(`layers/spatial2d/${cls}-${JSON.stringify(config).replace(/\W+/g, "")}-${first}`, arch, 1);
+    const x = new Tensor(shape, input(shape, 60));
+    const sp = first ? [1, 2] : [0, 1];
+    const out = [...shape];
+    let source: (o: number[]) => number[] | null;
+    if (cls === "UpSampling2D") {
+      const size = typeof config.size === "number" ? [config.size, config.size] : config.size;
+      sp.forEach((a, k) => (out[a] = shape[a]! * size[k]!));
+      source = (o) => o.map((i, a) => (sp.includes(a) ? Math.floor(i / size[sp.indexOf(a)]!) : i));
+    } else {
+      const p = pairs("padding" in config ? config.padding : config.cropping);
+      const sign = cls === "ZeroPadding2D" ? 1 : -1;
+      sp.forEach((a, k) => (out[a] = shape[a]! + sign * (p[k]![0] + p[k]![1])));
+      source = (o) => {
+        const src = o.map((i, a) => (sp.includes(a) ? i - sign * p[sp.indexOf(a)]![0] : i));
+        return src.every((i, a) => i >= 0 && i < shape[a]!) ? src : null;
+      };
+    }
+    const want = new Tensor(out);
+    for (const idx of want.indices()) {
+      const src = source(idx);
+      want.set(idx, src ? x.get(...src) : 0);
+    }
+    expect(run(Array.from(x.data))[0]).toEqual(Array.from(Float32Array.from(want.data)));
+  });
+
+  it.each([
+    ["zeroPadding2d", "ZeroPadding2D", { padding: [[1, 2], [0, 1]] }, () => tf.layers.zeroPadding2d({ padding: [[1, 2], [0, 1]] })],
+    ["cropping2D", "Cropping2D", { cropping: [[1, 0], [1, 1]] }, () => tf.layers.cropping2D({ cropping: [[1, 0], [1, 1]] })],
+    ["upSampling2d", "UpSampling2D", { size: [3, 2] }, () => tf.layers.upSampling2d({ size: [3, 2] })],
+  ] as const)("agrees with tfjs %s", async (label, cls, config, make) => {
+    const shape = [3, 4, 2];
+    const { run } = await generated(`layers/spatial2d/tfjs-${label}`, sequential(shape, [[cls, { name: "l", ...config }]]), 1);
+    const x = input(shape, 61);
+    expect(maxDiff(run(x)[0]!, await tfjsLayer(make(), shape, [], x))).toBeLessThan(1e-6);
+  });
+
+  it("refuses bilinear up-sampling", async () => {
+    const err = await generated("layers/spatial2d/bilinear", sequential([2, 2, 1], [["UpSampling2D", { name: "l", interpolation: "bilinear" }]]), 1).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/interpolation/);
+  });
+});
+
 describe("rectifiers and softmax", () => {
   it.each([
     [[4, 3], null],

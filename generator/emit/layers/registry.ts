@@ -23,7 +23,7 @@ import { merge } from "./merge.js";
 import { pooling } from "./pooling.js";
 import { prelu, reluLayer } from "./rectifiers.js";
 import { flatten, permute, repeatVector, reshape } from "./reshape.js";
-import { cropping1d, upSampling1d, zeroPadding1d } from "./sequence-ops.js";
+import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
 import { compareOps } from "./compare.js";
 
@@ -32,7 +32,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   // Recurrent family, its wrappers, embeddings and masking.
   gru, simpleRnn, bidirectional, timeDistributed, embedding, masking,
   // Convolution, pooling, normalization, shape and merge layers.
-  conv, depthwise, pooling, globalPooling, zeroPadding1d, cropping1d, upSampling1d,
+  conv, depthwise, pooling, globalPooling, zeroPadding, cropping, upSampling,
   batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
   prelu, reluLayer, softmaxLayer, merge, concatenate, dot, convLstm,
   // Keras 3 op layers.
