@@ -149,6 +149,34 @@ describe("stateful recurrent layers", () => {
   });
 });
 
+describe("initial_state", () => {
+  it("starts a GRU and both directions of a Bidirectional(LSTM) from given states (forward half first)", async () => {
+    const rnd = random(4500);
+    const [T, Fin] = [5, 3];
+    const gru = randomCell("GRU", { units: 3 }, Fin, rnd);
+    const fw = randomCell("LSTM", { units: 2 }, Fin, rnd);
+    const bw = randomCell("LSTM", { units: 2 }, Fin, rnd);
+    const state = (name: string, n: number): [string, (number | null)[]] => [name, [n]];
+    const arch = functionalArch(
+      [["x", [T, Fin]], state("g0", 3), state("fh", 2), state("fc", 2), state("bh", 2), state("bc", 2)],
+      [
+        ["GRU", { name: "gru", units: 3, return_sequences: true }, [["x", 0], ["g0", 0]]],
+        ["Bidirectional", { name: "bi", merge_mode: "concat", layer: { class_name: "LSTM", config: { name: "f", units: 2 } } }, [["x", 0], ["fh", 0], ["fc", 0], ["bh", 0], ["bc", 0]]],
+      ],
+      [["gru", 0], ["bi", 0]],
+    );
+    const mod = await buildModule("recurrent/initial_state", arch, { gru: gru.weights, bi: [...fw.weights, ...bw.weights] });
+    const x = Array.from({ length: T * Fin }, () => rnd() * 3);
+    const s = [3, 2, 2, 2, 2].map((n) => Array.from({ length: n }, () => rnd()));
+    const xs = steps(x, Fin);
+    const got = asList(mod.predict(x, ...s));
+    expectClose(got[0]!, runRef(gru.ref, xs, { initial: [s[0]!] }).sequence.flat(), "gru");
+    const f = runRef(fw.ref, xs, { initial: [s[1]!, s[2]!] });
+    const b = runRef(bw.ref, xs, { initial: [s[3]!, s[4]!], backwards: true });
+    expectClose(got[1]!, [...f.last, ...b.last], "bidirectional");
+  });
+});
+
 describe("refused recurrent options", () => {
   const refused = async (layers: Parameters<typeof functionalArch>[1], message: string) => {
     const arch = functionalArch([["x", [3, 2]]], layers, [[layers[layers.length - 1]![1]["name"] as string, 0]]);
