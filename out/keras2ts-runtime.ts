@@ -7,8 +7,9 @@ export function linear(x: number): number {
   return x;
 }
 
+/** NaN stays NaN, as in Keras (max(x, 0) propagates NaN on every backend's CPU path). */
 export function relu(x: number): number {
-  return x > 0 ? x : 0;
+  return x < 0 ? 0 : x;
 }
 
 export function relu6(x: number): number {
