@@ -186,6 +186,8 @@ describe("refused recurrent options", () => {
   };
 
   it("a row-wise activation in a cell", () => refused([["GRU", { name: "g", units: 2, activation: "softmax" }, [["x", 0]]]], 'activation "softmax" is not elementwise'));
+  it("a row-wise recurrent activation in an LSTM", () =>
+    refused([["LSTM", { name: "l", units: 2, recurrent_activation: "log_softmax" }, [["x", 0]]]], 'recurrent_activation "log_softmax" is not elementwise'));
   it("time_major", () => refused([["SimpleRNN", { name: "s", units: 2, time_major: true }, [["x", 0]]]], "time_major"));
   it("a Bidirectional around a non-recurrent layer", () =>
     refused([["Bidirectional", { name: "b", layer: { class_name: "Dense", config: { name: "d", units: 2 } } }, [["x", 0]]]], "wraps Dense"));

@@ -4,7 +4,7 @@
  */
 import type { Layer } from "../../ir/types.js";
 import { boolParam, intParam } from "./config.js";
-import { emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
+import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
 import type { LayerEmitter, WeightSpec } from "./types.js";
 
 const gateSlices = (u: number) => [
@@ -57,7 +57,10 @@ export const lstmCell: CellKind = {
 
 export const lstm: LayerEmitter = {
   classNames: ["LSTM"],
-  outputShapes: (layer, [input]) => rnnOutputShapes(layer, input!, intParam(layer, "units"), 2),
+  outputShapes(layer, [input], info) {
+    checkCellActivations(layer, info, { activation: "tanh", recurrent_activation: "sigmoid" });
+    return rnnOutputShapes(layer, input!, intParam(layer, "units"), 2);
+  },
   weightSpecs: (layer, [input], info) => lstmCell.weightSpecs(layer, Number(input![1]), info),
   emit: (call, ctx) => emitRnnCall(call, ctx, lstmCell),
 };
