@@ -270,6 +270,19 @@ describe("rectifiers and softmax", () => {
     expect(maxDiff(run(x)[0]!, x.map(f))).toBeLessThan(1e-6);
   });
 
+  it("ThresholdedReLU keeps values above theta", async () => {
+    const { run } = await generated("layers/thresholded-relu", sequential([6], [["ThresholdedReLU", { name: "t", theta: 0.5 }]]), 1, "2.4.0");
+    expect(run([-1, 0.5, 0.25, 0.75, 2, -3])[0]).toEqual([0, 0, 0, 0.75, 2, 0]);
+  });
+
+  it("UnitNormalization caps the inverse norm at 1e12 (Keras 3) or 1e6 (tf.keras 2)", async () => {
+    for (const [version, cap] of [["3.15.1", 1e12], ["2.15.0", 1e6]] as const) {
+      const { run } = await generated(`layers/unit-cap/${version}`, sequential([2], [["UnitNormalization", { name: "u" }]]), 1, version);
+      const x = [3e-8, 4e-8];
+      expect(maxDiff(run(x)[0]!, x.map((v) => v * Math.min(cap, 1 / 5e-8)))).toBeLessThan(1e-6);
+    }
+  });
+
   it.each([[-1], [1], [[1, 2]], [2]])("Softmax over axis %j", async (axis) => {
     const shape = [3, 4];
     const { run } = await generated(`layers/softmax/${JSON.stringify(axis)}`, sequential(shape, [["Softmax", { name: "s", axis }]]), 1);

@@ -100,7 +100,7 @@ export const unitNormalization: LayerEmitter = {
   },
   weightSpecs: () => [],
   emit(call, ctx) {
-    // Keras: x · min(1/√Σx², 1/epsilon) with epsilon 1e-12.
-    emitOverSpan(ctx, call, "l2Normalize", ["1e12"]);
+    // Keras 3: x · min(1/√Σx², 1/epsilon), epsilon 1e-12; tf.keras 2: l2_normalize, x / √max(Σx², 1e-12).
+    emitOverSpan(ctx, call, "l2Normalize", [ctx.version.major >= 3 ? "1e12" : "1e6"]);
   },
 };

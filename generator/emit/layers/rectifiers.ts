@@ -1,6 +1,6 @@
 /**
- * ReLU (max_value, negative_slope, threshold, computed exactly as Keras does) and PReLU (a learned
- * slope per position, shared along `shared_axes`).
+ * ReLU (max_value, negative_slope, threshold, computed exactly as Keras does), ThresholdedReLU, and
+ * PReLU (a learned slope per position, shared along `shared_axes`).
  */
 import { layerError } from "../../errors.js";
 import type { Layer, Shape } from "../../ir/types.js";
@@ -32,6 +32,21 @@ function reluArgs(layer: Layer): { slope: number; max: number | null; threshold:
   if (max !== null && (typeof max !== "number" || !(max >= 0))) throw layerError(layer, `max_value must be a non-negative number or null, got ${JSON.stringify(max)}`);
   return { slope: numParam(layer, "negative_slope", 0), max, threshold: numParam(layer, "threshold", 0) };
 }
+
+/** ThresholdedReLU (Keras 1/2): x where x > theta, else 0. */
+export const thresholdedRelu: LayerEmitter = {
+  classNames: ["ThresholdedReLU"],
+  outputShapes: (layer, [input]) => {
+    numParam(layer, "theta", 1);
+    return [input!];
+  },
+  weightSpecs: () => [],
+  emit(call, ctx) {
+    const theta = formatFloat32(numParam(call.layer, "theta", 1));
+    const x = ctx.buffer(call.inputs[0]!);
+    ctx.line(`for (let i = 0; i < ${ctx.size(ctx.shape(call.inputs[0]!))}; i++) ${ctx.buffer(call.outputs[0]!)}[i] = ${x}[i]! > ${theta} ? ${x}[i]! : 0;`);
+  },
+};
 
 /** PReLU's alpha shape: the input shape with the shared axes (Keras numbering, batch = 0) set to 1. */
 function alphaShape(layer: Layer, input: Shape): number[] {

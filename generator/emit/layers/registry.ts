@@ -21,7 +21,7 @@ import { dot } from "./dot.js";
 import { globalPooling } from "./global-pooling.js";
 import { merge } from "./merge.js";
 import { pooling } from "./pooling.js";
-import { prelu, reluLayer } from "./rectifiers.js";
+import { prelu, reluLayer, thresholdedRelu } from "./rectifiers.js";
 import { flatten, permute, repeatVector, reshape } from "./reshape.js";
 import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
@@ -34,7 +34,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   // Convolution, pooling, normalization, shape and merge layers.
   conv, depthwise, pooling, globalPooling, zeroPadding, cropping, upSampling,
   batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
-  prelu, reluLayer, softmaxLayer, merge, concatenate, dot, convLstm,
+  prelu, reluLayer, thresholdedRelu, softmaxLayer, merge, concatenate, dot, convLstm,
   // Keras 3 op layers.
   compareOps,
 ];
