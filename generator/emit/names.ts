@@ -41,15 +41,23 @@ export class IdentifierPool {
   }
 }
 
+/**
+ * Invisible or reordering characters: C1 controls, bidi embeddings/overrides/isolates and marks,
+ * zero-width and other format characters, line/paragraph separators. Raw in a generated file they
+ * could make code read differently than it runs ("Trojan Source"), so they never appear raw.
+ */
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+
 /** A JS string literal holding `text` exactly (JSON escapes quotes, backslashes and control characters). */
 export function stringLiteral(text: string): string {
-  return JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(text).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-/** Text safe inside a `//` comment or a JSDoc block: one line, no comment terminators. */
+/** Text safe inside a `//` comment or a JSDoc block: one line, no comment terminators, nothing invisible. */
 export function commentText(text: string): string {
   return text
     .replace(/[\r\n\u2028\u2029]+/g, " ")
     .replace(/\*\//g, "* /")
-    .replace(/[\u0000-\u001f\u007f]/g, "?");
+    .replace(/[\u0000-\u001f]/g, "?")
+    .replace(INVISIBLE, "?");
 }

@@ -23,7 +23,8 @@ export async function h5fs() {
  * - `dataset(path, {data, shape, dtype})`: return a replacement or undefined to keep it;
  * - `attr(path, name, value)`: return a replacement value, `DROP` to leave it out, undefined to keep it;
  * - `extra`: datasets to add, `{path, data, shape, dtype?, hugeShape?}` (hugeShape: resized chunked, no data);
- * - `extraAttrs`: attributes to add, `{path, name, value}`.
+ * - `extraAttrs`: attributes to add, `{path, name, value}`;
+ * - `rename(path)`: where a group or dataset goes in the copy (default: the same path).
  */
 export async function editH5(bytes, edits = {}) {
   const FS = await h5fs();
@@ -60,9 +61,11 @@ function copyAttrs(fromNode, toNode, path, edits) {
   }
 }
 
+const destination = (path, edits) => (edits.rename ? edits.rename(path) : path);
+
 function copyGroup(from, to, path, edits) {
   const node = path === "" ? from : from.get(path);
-  const target = path === "" ? to : to.create_group(path);
+  const target = path === "" ? to : to.create_group(destination(path, edits));
   copyAttrs(node, target, path, edits);
   for (const key of node.keys()) {
     const child = path === "" ? key : `${path}/${key}`;
@@ -76,8 +79,9 @@ function copyGroup(from, to, path, edits) {
 function copyDataset(ds, to, path, edits) {
   const original = { data: ds.value, shape: ds.shape ?? [], dtype: ds.dtype };
   const next = edits.dataset?.(path, original) ?? original;
-  addDataset(to, { path, ...next });
-  copyAttrs(ds, to.get(path), path, edits);
+  const target = destination(path, edits);
+  addDataset(to, { ...next, path: target });
+  copyAttrs(ds, to.get(target), path, edits);
 }
 
 function addDataset(to, { path, data, shape, dtype, hugeShape }) {
