@@ -193,6 +193,8 @@ describe("refused options", () => {
     ["Conv1D", { filters: 4, kernel_size: 3, strides: 2, dilation_rate: 2 }, [9, 4], /dilation_rate/],
     ["Conv1D", { filters: 4, kernel_size: 6 }, [5, 4], /shorter than the window/],
     ["MaxPooling1D", { pool_size: 2, padding: "valid" }, [null, 4], /fixed input length/],
+    ["MaxPooling1D", { pool_length: 2, border_mode: "same" }, [6, 4], /Keras 1 config key "border_mode"/],
+    ["BatchNormalization", { mode: 2 }, [6, 4], /mode 2/],
   ] as const)("%s %j on %j", async (cls, config, shape, message) => {
     const err = await generated(`layers/refused/${cls}`, sequential([...shape], [[cls, { name: "l", ...config }]]), 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KerasError);

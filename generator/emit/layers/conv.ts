@@ -8,7 +8,7 @@ import { boolParam, fixedDim, intParam } from "./config.js";
 import { activateOutput } from "./activate-output.js";
 import { emitTranspose, permuted, toChannelsFirst, toChannelsLast } from "./layout.js";
 import type { EmitContext, LayerEmitter, WeightSpec } from "./types.js";
-import { channelsFirst, paddingParam, tupleParam, windowGeometry, type Padding, type WindowGeometry } from "./window.js";
+import { channelsFirst, paddingParam, refuseKeras1Keys, tupleParam, windowGeometry, type Padding, type WindowGeometry } from "./window.js";
 
 /** The sliding-window options common to convolution layers, for `rank` spatial dimensions. */
 export interface ConvOptions {
@@ -21,6 +21,7 @@ export interface ConvOptions {
 }
 
 export function convOptions(layer: Layer, rank: number): ConvOptions {
+  refuseKeras1Keys(layer);
   const options = {
     rank,
     kernel: tupleParam(layer, "kernel_size", rank),

@@ -8,13 +8,14 @@ import { boolParam, fixedDim } from "./config.js";
 import { emitTranspose, toChannelsLast } from "./layout.js";
 import { inputMask } from "./recurrent.js";
 import type { LayerEmitter } from "./types.js";
-import { channelsFirst } from "./window.js";
+import { channelsFirst, refuseKeras1Keys } from "./window.js";
 
 const rankOf = (layer: Layer) => (layer.className.endsWith("1D") ? 1 : 2);
 
 export const globalPooling: LayerEmitter = {
   classNames: ["GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D"],
   outputShapes(layer, [input]) {
+    refuseKeras1Keys(layer);
     const rank = rankOf(layer);
     if (input!.length !== rank + 1) throw layerError(layer, `expects inputs of rank ${rank + 2} (with batch), got ${input!.length + 1}`);
     const first = channelsFirst(layer);

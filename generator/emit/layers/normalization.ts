@@ -3,6 +3,7 @@
  * UnitNormalization (L2), each over the axes given by `axis` (one integer or a list; Keras counts
  * the batch axis). The axes must form one contiguous run.
  */
+import { layerError } from "../../errors.js";
 import type { Call, Layer, Shape } from "../../ir/types.js";
 import { fixedSize, sampleAxes, spanOf, type Span } from "./axes.js";
 import { boolParam, numParam } from "./config.js";
@@ -41,6 +42,9 @@ function affineSpecs(shape: number[], scale: boolean, center: boolean): WeightSp
 export const batchNormalization: LayerEmitter = {
   classNames: ["BatchNormalization"],
   outputShapes: (layer, [input]) => {
+    // Keras 1 modes 1 and 2 normalise with the statistics of the sample or batch, not the moving ones.
+    const mode = layer.config["mode"] ?? 0;
+    if (mode !== 0) throw layerError(layer, `Keras 1 BatchNormalization mode ${JSON.stringify(mode)} is not supported (only mode 0)`);
     paramShape(layer, input!);
     return [input!];
   },

@@ -5,11 +5,12 @@
 import type { Layer } from "../../ir/types.js";
 import { describeWindow, joinOutput, splitInput, windows, withChannelsLast, type ConvOptions } from "./conv.js";
 import type { LayerEmitter } from "./types.js";
-import { channelsFirst, paddingParam, tupleParam } from "./window.js";
+import { channelsFirst, paddingParam, refuseKeras1Keys, tupleParam } from "./window.js";
 
 const rankOf = (layer: Layer) => (layer.className.endsWith("1D") ? 1 : 2);
 
 function poolOptions(layer: Layer): ConvOptions {
+  refuseKeras1Keys(layer);
   const rank = rankOf(layer);
   const pool = tupleParam(layer, "pool_size", rank, 2);
   return {

@@ -9,12 +9,13 @@ import { fixedSize } from "./axes.js";
 import { stringParam } from "./config.js";
 import { emitStridedCopy, strides } from "./layout.js";
 import type { EmitContext, LayerEmitter } from "./types.js";
-import { channelsFirst, tupleParam } from "./window.js";
+import { channelsFirst, refuseKeras1Keys, tupleParam } from "./window.js";
 
 const rankOf = (layer: Layer) => (layer.className.endsWith("1D") ? 1 : 2);
 
 /** Spatial axes of the per-sample shape in the layer's data format. */
 function spatialAxes(layer: Layer, input: Shape): number[] {
+  refuseKeras1Keys(layer);
   const rank = rankOf(layer);
   if (input.length !== rank + 1) throw layerError(layer, `expects inputs of rank ${rank + 2} (with batch), got ${input.length + 1}`);
   fixedSize(layer, input, "the input");

@@ -6,6 +6,14 @@ import { layerError } from "../../errors.js";
 import type { Dim, Layer } from "../../ir/types.js";
 import { stringParam } from "./config.js";
 
+/** Keras 1 names of sliding-window options: refused rather than silently read as defaults. */
+const KERAS1_KEYS = ["border_mode", "nb_filter", "filter_length", "nb_row", "nb_col", "subsample", "subsample_length", "pool_length", "stride", "atrous_rate", "dim_ordering"];
+
+export function refuseKeras1Keys(layer: Layer): void {
+  const key = KERAS1_KEYS.find((k) => layer.config[k] !== undefined);
+  if (key) throw layerError(layer, `Keras 1 config key "${key}" is not supported for this layer`);
+}
+
 /** A config value given as one integer or as one integer per spatial dimension. */
 export function tupleParam(layer: Layer, key: string, rank: number, fallback?: number | readonly number[]): number[] {
   const v = layer.config[key] ?? fallback;
