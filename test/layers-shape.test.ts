@@ -270,6 +270,16 @@ describe("rectifiers and softmax", () => {
     expect(maxDiff(run(x)[0]!, x.map(f))).toBeLessThan(1e-6);
   });
 
+  it.each([
+    [{ scale: 1 / 255 }, (x: number) => x / 255],
+    [{ scale: 2, offset: -1 }, (x: number) => 2 * x - 1],
+    [{ scale: [1, 2, 3], offset: [0.5] }, (x: number, i: number) => x * [1, 2, 3][i % 3]! + 0.5],
+  ] as const)("Rescaling %j", async (config, f) => {
+    const { run } = await generated(`layers/rescaling/${JSON.stringify(config).replace(/\W+/g, "")}`, sequential([2, 3], [["Rescaling", { name: "r", ...config }]]), 1);
+    const x = input([2, 3], 70);
+    expect(maxDiff(run(x)[0]!, x.map(f))).toBeLessThan(1e-6);
+  });
+
   it("ThresholdedReLU keeps values above theta", async () => {
     const { run } = await generated("layers/thresholded-relu", sequential([6], [["ThresholdedReLU", { name: "t", theta: 0.5 }]]), 1, "2.4.0");
     expect(run([-1, 0.5, 0.25, 0.75, 2, -3])[0]).toEqual([0, 0, 0, 0.75, 2, 0]);

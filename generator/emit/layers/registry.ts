@@ -23,6 +23,7 @@ import { merge } from "./merge.js";
 import { pooling } from "./pooling.js";
 import { prelu, reluLayer, thresholdedRelu } from "./rectifiers.js";
 import { flatten, permute, repeatVector, reshape } from "./reshape.js";
+import { rescaling } from "./rescaling.js";
 import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
 import { compareOps } from "./compare.js";
@@ -34,7 +35,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   // Convolution, pooling, normalization, shape and merge layers.
   conv, depthwise, pooling, globalPooling, zeroPadding, cropping, upSampling,
   batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
-  prelu, reluLayer, thresholdedRelu, softmaxLayer, merge, concatenate, dot, convLstm,
+  prelu, reluLayer, thresholdedRelu, softmaxLayer, merge, concatenate, dot, convLstm, rescaling,
   // Keras 3 op layers.
   compareOps,
 ];
