@@ -1,5 +1,5 @@
 /** The command line: argument parsing and file I/O around the library. Errors are one line, exit 1. */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
@@ -8,7 +8,7 @@ import { DEFAULT_MAX_DATASET_ELEMENTS } from "./load/hdf5.js";
 import { DEFAULT_MAX_UNZIPPED_BYTES } from "./load/keras-zip.js";
 import { formatInspect, inspectModel } from "./inspect.js";
 import { MAX_UNROLL_LIMIT } from "./limits.js";
-import { writeAtomically } from "./write-output.js";
+import { ensureFolder, writeAtomically } from "./write-output.js";
 
 interface Common {
   model: string;
@@ -55,7 +55,7 @@ async function runGenerate(args: Common & { out: string; "inline-runtime": boole
   const outDir = dirname(resolve(args.out));
   const targets = files.map((f) => ({ path: join(outDir, f.name), text: f.text }));
   if (args.check) return checkCurrent(targets);
-  mkdirSync(outDir, { recursive: true });
+  ensureFolder(outDir);
   writeAtomically(targets, args.force);
 }
 

@@ -4,7 +4,7 @@
  * Temporaries are removed on failure and on SIGINT/SIGTERM/SIGHUP; only SIGKILL or a power cut can
  * leave one behind, and never a truncated module.
  */
-import { closeSync, lstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { KerasError } from "./errors.js";
@@ -38,6 +38,17 @@ export function writeAtomically(files: readonly OutputFile[], force: boolean): v
   } catch (err) {
     removeTemps();
     throw new KerasError(`cannot write ${basename(files[0]?.path ?? "output")} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** Creates the output folder (and its parents) if needed; a file in the way is a clear error. */
+export function ensureFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code ?? String(err);
+    throw new KerasError(`cannot create the output folder ${basename(dir)} (${why})`);
   }
 }
 
