@@ -383,6 +383,11 @@ export function avgPool1d(
   avgPool2d(x, xo, 1, steps, c, out, 1, outSteps, 1, pool, 1, stride, 0, padLeft);
 }
 
+/** Throws when a variable-length input is too short for a layer's window (Keras fails there too). */
+export function requireLength(length: number, min: number, layer: string): void {
+  if (length < min) throw new RangeError(`layer "${layer}": needs at least ${min} steps along its window axis, got ${length}`);
+}
+
 /** Maximum over `positions` rows of x (positions, c) into out[0, c). */
 export function globalMaxPool(x: Float64Array, positions: number, c: number, out: Float64Array): void {
   out.fill(-Infinity, 0, c);

@@ -192,7 +192,6 @@ describe("refused options", () => {
     ["Conv2D", { filters: 4, kernel_size: 3, padding: "causal" }, [5, 5, 4], /padding/],
     ["Conv1D", { filters: 4, kernel_size: 3, strides: 2, dilation_rate: 2 }, [9, 4], /dilation_rate/],
     ["Conv1D", { filters: 4, kernel_size: 6 }, [5, 4], /shorter than the window/],
-    ["MaxPooling1D", { pool_size: 2, padding: "valid" }, [null, 4], /fixed input length/],
     ["MaxPooling1D", { pool_length: 2, border_mode: "same" }, [6, 4], /Keras 1 config key "border_mode"/],
     ["BatchNormalization", { mode: 2 }, [6, 4], /mode 2/],
   ] as const)("%s %j on %j", async (cls, config, shape, message) => {
@@ -225,13 +224,31 @@ describe("variable sequence length", () => {
     }
   });
 
-  it("refuses valid padding and strides over a variable length, naming --timesteps", async () => {
-    for (const config of [{ padding: "valid" }, { padding: "same", strides: 2 }]) {
-      const arch = sequential([null, 3], [["Conv1D", { name: "c", filters: 2, kernel_size: 3, ...config }]]);
-      const err = await generated("layers/variable/refused", arch, 1).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(KerasError);
-      expect((err as Error).message).toMatch(/--timesteps/);
+  const shrinking: [string, Record<string, unknown>][] = [
+    ["Conv1D", { name: "valid", filters: 4, kernel_size: 3 }],
+    ["MaxPooling1D", { name: "pool", pool_size: 2 }],
+    ["Conv1D", { name: "causal2", filters: 3, kernel_size: 2, strides: 2, padding: "causal" }],
+    ["AveragePooling1D", { name: "avg", pool_size: 2, strides: 1 }],
+    ["LSTM", { name: "lstm", units: 3 }],
+    ["Dense", { name: "d", units: 2 }],
+  ];
+  it("runs valid and strided windows on any long enough length, then an LSTM over the derived length", async () => {
+    const variable = await generated("layers/variable/shrinking", sequential([null, 2], shrinking), 8);
+    for (const steps of [8, 9, 12, 40]) {
+      const fixed = await generated(`layers/variable/shrinking-${steps}`, sequential([steps, 2], shrinking), 8, "3.15.1", variable.weights);
+      const x = randomArray(steps * 2, random(steps));
+      expect(maxDiff(variable.run(x)[0]!, fixed.run(x)[0]!), `${steps} steps`).toBeLessThan(1e-12);
     }
+    // 7 steps: conv → 5, pool → 2, causal stride 2 → 1, and the average pool needs 2.
+    expect(() => variable.run(randomArray(14, random(1)))).toThrow(/layer "avg": needs at least 2 steps/);
+    expect(() => variable.run(randomArray(4, random(1)))).toThrow(/layer "valid": needs at least 3 steps/);
+  });
+
+  it("refuses same padding with strides over a variable length, naming --timesteps", async () => {
+    const arch = sequential([null, 3], [["Conv1D", { name: "c", filters: 2, kernel_size: 3, padding: "same", strides: 2 }]]);
+    const err = await generated("layers/variable/refused", arch, 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KerasError);
+    expect((err as Error).message).toMatch(/--timesteps/);
   });
 });
 

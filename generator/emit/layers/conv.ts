@@ -8,7 +8,7 @@ import { boolParam, fixedDim, intParam } from "./config.js";
 import { activateOutput } from "./activate-output.js";
 import { emitTranspose, permuted, toChannelsFirst, toChannelsLast } from "./layout.js";
 import type { EmitContext, LayerEmitter, WeightSpec } from "./types.js";
-import { channelsFirst, paddingParam, refuseKeras1Keys, tupleParam, windowGeometry, type Padding, type WindowGeometry } from "./window.js";
+import { channelsFirst, emitLengthChecks, paddingParam, refuseKeras1Keys, tupleParam, windowGeometry, type Padding, type WindowGeometry } from "./window.js";
 
 /** The sliding-window options common to convolution layers, for `rank` spatial dimensions. */
 export interface ConvOptions {
@@ -126,6 +126,7 @@ export const conv: LayerEmitter = {
       const cin = Number(inShape[o.rank]);
       const groups = groupsOf(layer, cin, filters);
       const g = windows(layer, inShape.slice(0, -1), o);
+      emitLengthChecks(ctx, layer, inShape.slice(0, -1), g);
       ctx.line(`// ${describeWindow(o, g)}${groups > 1 ? `, ${groups} groups` : ""}`);
       if (o.rank === 1) {
         ctx.line(`${ctx.rt("conv1d")}(${x}, 0, ${ctx.dim(inShape[0]!)}, ${cin}, ${kernel}, ${bias}, ${out}, ${ctx.dim(outShape[0]!)}, ${filters}, ` +

@@ -8,6 +8,7 @@ import { boolParam, intParam } from "./config.js";
 import { activateOutput } from "./activate-output.js";
 import { convOptions, describeWindow, joinOutput, splitInput, windows, withChannelsLast, type ConvOptions } from "./conv.js";
 import type { EmitContext, LayerEmitter, WeightSpec } from "./types.js";
+import { emitLengthChecks } from "./window.js";
 
 const rankOf = (layer: Layer) => (layer.className.endsWith("1D") ? 1 : 2);
 const isSeparable = (layer: Layer) => layer.className.startsWith("Separable");
@@ -18,6 +19,7 @@ function emitDepthwise(ctx: EmitContext, layer: Layer, o: ConvOptions, x: string
   const c = Number(inShape[o.rank]);
   const m = multiplier(layer);
   const g = windows(layer, inShape.slice(0, -1), o);
+  emitLengthChecks(ctx, layer, inShape.slice(0, -1), g);
   ctx.line(`// depthwise, multiplier ${m}: ${describeWindow(o, g)}`);
   if (o.rank === 1) {
     ctx.line(`${ctx.rt("depthwiseConv1d")}(${x}, 0, ${ctx.dim(inShape[0]!)}, ${c}, ${kernel}, ${m}, ${bias}, ${out}, ${ctx.dim(outShape[0]!)}, ` +

@@ -5,7 +5,7 @@
 import type { Layer } from "../../ir/types.js";
 import { describeWindow, joinOutput, splitInput, windows, withChannelsLast, type ConvOptions } from "./conv.js";
 import type { LayerEmitter } from "./types.js";
-import { channelsFirst, paddingParam, refuseKeras1Keys, tupleParam } from "./window.js";
+import { channelsFirst, emitLengthChecks, paddingParam, refuseKeras1Keys, tupleParam } from "./window.js";
 
 const rankOf = (layer: Layer) => (layer.className.endsWith("1D") ? 1 : 2);
 
@@ -39,6 +39,7 @@ export const pooling: LayerEmitter = {
     withChannelsLast(ctx, call, o, (x, inShape, out, outShape) => {
       const c = Number(inShape[o.rank]);
       const g = windows(layer, inShape.slice(0, -1), o);
+      emitLengthChecks(ctx, layer, inShape.slice(0, -1), g);
       ctx.line(`// ${describeWindow(o, g, "pool")}`);
       if (o.rank === 1) {
         ctx.line(`${ctx.rt(`${kind}Pool1d`)}(${x}, 0, ${ctx.dim(inShape[0]!)}, ${c}, ${out}, ${ctx.dim(outShape[0]!)}, ${o.kernel[0]}, ${o.strides[0]}, ${g[0]!.padBefore});`);
