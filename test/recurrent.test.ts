@@ -177,7 +177,34 @@ describe("initial_state", () => {
   });
 });
 
+describe("RNN(cell)", () => {
+  const CELL_CASES: { cell: string; cls: CellClass; cell_config: Record<string, unknown>; rnn: Record<string, unknown> }[] = [
+    { cell: "LSTMCell", cls: "LSTM", cell_config: { units: 3, recurrent_activation: "hard_sigmoid" }, rnn: { return_sequences: true } },
+    { cell: "GRUCell", cls: "GRU", cell_config: { units: 4, reset_after: false, use_bias: false }, rnn: { go_backwards: true, return_state: true } },
+    { cell: "SimpleRNNCell", cls: "SimpleRNN", cell_config: { units: 2, activation: "relu" }, rnn: { return_sequences: true, go_backwards: true } },
+  ];
+  it.each(CELL_CASES.map((c, i) => [i, c] as const))("case %i: computes what the matching layer computes", async (i, c) => {
+    const rnd = random(4700 + i);
+    const [T, Fin] = [6, 3];
+    const cell = randomCell(c.cls, c.cell_config, Fin, rnd);
+    const config = { name: "rnn", ...c.rnn, cell: { class_name: c.cell, config: { name: "cell", ...c.cell_config } } };
+    const outputs: [string, number][] = [["rnn", 0], ...(c.rnn["return_state"] ? [["rnn", 1] as [string, number]] : [])];
+    const mod = await buildModule(`recurrent/cell${i}`, functionalArch([["x", [T, Fin]]], [["RNN", config, [["x", 0]]]], outputs), { rnn: cell.weights });
+    const x = Array.from({ length: T * Fin }, () => rnd() * 4);
+    const r = runRef(cell.ref, steps(x, Fin), { backwards: c.rnn["go_backwards"] === true });
+    const want = [c.rnn["return_sequences"] ? r.sequence.flat() : r.last, ...(c.rnn["return_state"] ? r.states : [])];
+    asList(mod.predict(x)).forEach((got, k) => expectClose(got, want[k]!, `output ${k}`));
+  });
+});
+
 describe("refused recurrent options", () => {
+  it("RNN with stacked cells", async () => {
+    const cells = [{ class_name: "GRUCell", config: { units: 2 } }, { class_name: "GRUCell", config: { units: 2 } }];
+    const arch = functionalArch([["x", [3, 2]]], [["RNN", { name: "r", cell: cells }, [["x", 0]]]], [["r", 0]]);
+    const err = await buildModule("recurrent/refused", arch, {}).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toContain("a list of cells (stacked) is not supported");
+  });
+
   const refused = async (layers: Parameters<typeof functionalArch>[1], message: string) => {
     const arch = functionalArch([["x", [3, 2]]], layers, [[layers[layers.length - 1]![1]["name"] as string, 0]]);
     const err = await buildModule("recurrent/refused", arch, {}).catch((e: unknown) => e);

@@ -9,7 +9,7 @@ import { layerError } from "../errors.js";
 import type { Call, Layer, Model, Shape, Value } from "../ir/types.js";
 import type { Pass } from "./index.js";
 
-const RNNS = new Set(["LSTM", "GRU", "SimpleRNN"]);
+const RNNS = new Set(["LSTM", "GRU", "SimpleRNN", "RNN"]);
 
 /** supports_masking layers whose values do not depend on the mask: the mask passes through. */
 const PASS_THROUGH = new Set([

@@ -25,10 +25,13 @@ export interface InnerScope {
   readonly lines?: string[];
   /** Called for every recurrent state the inner layer declares. */
   readonly onState?: (id: string, stateful: boolean) => void;
+  /** The inner layer is a view of the owner (RNN(cell)): its identifiers are named after the owner. */
+  readonly alias?: boolean;
 }
 
 export function innerContext(ctx: EmitContext, scope: InnerScope): EmitContext {
   const local = (v: number) => scope.locals?.get(v);
+  const named = (layer: Layer) => (scope.alias && layer === scope.inner ? scope.owner : layer);
   const overrides: Partial<EmitContext> = {
     weight: (layer, index, label, data) =>
       layer === scope.inner
@@ -39,8 +42,10 @@ export function innerContext(ctx: EmitContext, scope: InnerScope): EmitContext {
     maskOf: (v) => (local(v) ? undefined : ctx.maskOf(v)),
     inputName: (v) => (local(v) ? undefined : ctx.inputName(v)),
     line: (...lines) => (scope.lines ? scope.lines.push(...lines) : ctx.line(...lines)),
+    id: (layer, label) => ctx.id(named(layer), label),
+    scratch: (layer, label, dims) => ctx.scratch(named(layer), label, dims),
     state: (layer, label, size, stateful) => {
-      const id = ctx.state(layer, label, size, stateful);
+      const id = ctx.state(named(layer), label, size, stateful);
       scope.onState?.(id, stateful);
       return id;
     },

@@ -12,6 +12,7 @@ import { bidirectional } from "./bidirectional.js";
 import { embedding } from "./embedding.js";
 import { masking } from "./masking.js";
 import { timeDistributed } from "./time-distributed.js";
+import { rnnCell } from "./rnn-cell.js";
 import { batchNormalization, layerNormalization, unitNormalization } from "./normalization.js";
 import { concatenate } from "./concatenate.js";
 import { conv } from "./conv.js";
@@ -31,7 +32,7 @@ import { compareOps } from "./compare.js";
 const EMITTERS: readonly LayerEmitter[] = [
   activationLayer, dense, identityLayers, lstm,
   // Recurrent family, its wrappers, embeddings and masking.
-  gru, simpleRnn, bidirectional, timeDistributed, embedding, masking,
+  gru, simpleRnn, rnnCell, bidirectional, timeDistributed, embedding, masking,
   // Convolution, pooling, normalization, shape and merge layers.
   conv, depthwise, pooling, globalPooling, zeroPadding, cropping, upSampling,
   batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
