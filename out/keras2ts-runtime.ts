@@ -566,9 +566,9 @@ export function copyStrided(
 
 // ---- inputs and outputs --------------------------------------------------------------------------
 
-/** Copies one flattened input sample into a buffer, checking its length. */
+/** Copies one flattened input sample into a buffer, checking its length (a string is not an array of numbers). */
 export function readInput(src: ArrayLike<number> | undefined, name: string, length: number, dst: Float64Array): void {
-  if (src == null || typeof src.length !== "number") {
+  if (src == null || typeof src !== "object" || typeof src.length !== "number") {
     throw new RangeError(`input "${name}": expected an array of ${length} numbers`);
   }
   if (src.length !== length) {
@@ -579,7 +579,7 @@ export function readInput(src: ArrayLike<number> | undefined, name: string, leng
 
 /** Number of timesteps in a variable-length input whose other dimensions hold `stepSize` numbers. */
 export function sequenceLength(src: ArrayLike<number> | undefined, name: string, stepSize: number): number {
-  if (src == null || typeof src.length !== "number") {
+  if (src == null || typeof src !== "object" || typeof src.length !== "number") {
     throw new RangeError(`input "${name}": expected an array of a multiple of ${stepSize} numbers`);
   }
   if (src.length === 0 || src.length % stepSize !== 0) {
