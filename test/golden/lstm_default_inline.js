@@ -102,9 +102,9 @@ function addMatVec(x, xo, n, w, out, o, m) {
             out[o + j] += xi * w[wb + j];
     }
 }
-/** Copies one flattened input sample into a buffer, checking its length. */
+/** Copies one flattened input sample into a buffer, checking its length (a string is not an array of numbers). */
 function readInput(src, name, length, dst) {
-    if (src == null || typeof src.length !== "number") {
+    if (src == null || typeof src !== "object" || typeof src.length !== "number") {
         throw new RangeError(`input "${name}": expected an array of ${length} numbers`);
     }
     if (src.length !== length) {
