@@ -2,7 +2,8 @@
  * keras2ts as a library: `generate()` turns the bytes of a Keras file into the text of the files to
  * write. No file system access happens here; the CLI does the I/O.
  */
-import ts from "typescript";
+import { createRequire } from "node:module";
+import type * as TypeScript from "typescript";
 import { KerasError } from "./errors.js";
 import { checkLimits, checkOutputFloor } from "./limits.js";
 import { buildModel } from "./ir/build.js";
@@ -94,7 +95,16 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
 
 /** Strips types: the JavaScript module is the TypeScript one, transpiled. */
 export function toJavaScript(source: string): string {
+  const ts = typescript();
   return ts.transpileModule(source, {
     compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, removeComments: false },
   }).outputText;
+}
+
+let tsModule: typeof TypeScript | undefined;
+
+/** The compiler, loaded on first use: it costs most of the CLI's start-up, and failing runs never need it. */
+function typescript(): typeof TypeScript {
+  tsModule ??= createRequire(import.meta.url)("typescript") as typeof TypeScript;
+  return tsModule;
 }

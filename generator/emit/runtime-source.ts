@@ -1,6 +1,8 @@
 /** The shared runtime's source: written beside generated modules, or tree-shaken into them. */
 import { readFileSync } from "node:fs";
-import { Project, SyntaxKind, type FunctionDeclaration } from "ts-morph";
+import { createRequire } from "node:module";
+import type { FunctionDeclaration } from "ts-morph";
+import type * as TsMorph from "ts-morph";
 import { packagePath } from "../paths.js";
 
 export const RUNTIME_FILE_BASE = "keras2ts-runtime";
@@ -15,6 +17,8 @@ export function runtimeSource(): string {
 
 function runtimeFunctions(): Map<string, FunctionDeclaration> {
   if (!cachedFunctions) {
+    // Loaded on first use: ts-morph (and the compiler under it) is slow to load and unneeded when a run fails early.
+    const { Project } = createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
     const project = new Project({ useInMemoryFileSystem: true });
     const file = project.createSourceFile("runtime.ts", runtimeSource());
     cachedFunctions = new Map(file.getFunctions().map((f) => [f.getName()!, f]));
@@ -34,11 +38,15 @@ export function inlineRuntime(names: readonly string[]): string {
     const fn = functions.get(name);
     if (!fn || needed.has(name)) return;
     needed.add(name);
-    for (const id of fn.getDescendantsOfKind(SyntaxKind.Identifier)) visit(id.getText());
+    for (const id of fn.getDescendantsOfKind(syntaxKind().Identifier)) visit(id.getText());
   };
   names.forEach(visit);
   return [...functions.entries()]
     .filter(([name]) => needed.has(name))
     .map(([, fn]) => fn.getText(true).replace(/^export /m, ""))
     .join("\n\n");
+}
+
+function syntaxKind(): typeof TsMorph.SyntaxKind {
+  return (createRequire(import.meta.url)("ts-morph") as typeof TsMorph).SyntaxKind;
 }
