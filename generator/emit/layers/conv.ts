@@ -79,9 +79,9 @@ export function withChannelsLast(
   const xLast = ctx.scratch(layer, "x_last", permuted(inShape, toChannelsLast(r)));
   const outLast = ctx.scratch(layer, "out_last", permuted(outShape, toChannelsLast(r)));
   ctx.line("// channels_first: compute in channels_last order");
-  emitTranspose(ctx, layer, x, inShape, toChannelsLast(r), xLast);
+  emitTranspose(ctx, x, inShape, toChannelsLast(r), xLast);
   body(xLast, permuted(inShape, toChannelsLast(r)), outLast, permuted(outShape, toChannelsLast(r)));
-  emitTranspose(ctx, layer, outLast, permuted(outShape, toChannelsLast(r)), toChannelsFirst(r), out);
+  emitTranspose(ctx, outLast, permuted(outShape, toChannelsLast(r)), toChannelsFirst(r), out);
 }
 
 function groupsOf(layer: Layer, channels: number, filters: number): number {

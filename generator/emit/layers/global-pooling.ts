@@ -35,7 +35,7 @@ export const globalPooling: LayerEmitter = {
     if (first) {
       // channels_first: gather each position's channels together first.
       const last = ctx.scratch(layer, "x_last", [...shape.slice(1), c]);
-      emitTranspose(ctx, layer, x, shape, toChannelsLast(shape.length), last);
+      emitTranspose(ctx, x, shape, toChannelsLast(shape.length), last);
       x = last;
     }
     const out = ctx.buffer(call.outputs[0]!);

@@ -2,8 +2,7 @@
  * Data movement between layouts: any transposition or broadcast of a row-major buffer becomes one
  * `copyStrided` call over its last four (merged) axes, inside loops over any others.
  */
-import { layerError } from "../../errors.js";
-import type { Dim, Layer, Shape } from "../../ir/types.js";
+import type { Dim, Shape } from "../../ir/types.js";
 import type { EmitContext } from "./types.js";
 
 /** Element strides of a row-major shape, as code ("12", or "T0 * 4" for a variable length). */
@@ -24,7 +23,7 @@ function product(sizes: readonly string[]): string {
  * Emits dst[dstOff…] = the view of `src` with sizes `dims` and element strides `steps` (code),
  * written contiguously. Size-1 axes are dropped and axes that stay contiguous are merged.
  */
-export function emitStridedCopy(ctx: EmitContext, layer: Layer, src: string, srcOff: string, dims: readonly Dim[], steps: readonly string[], dst: string, dstOff: string): void {
+export function emitStridedCopy(ctx: EmitContext, src: string, srcOff: string, dims: readonly Dim[], steps: readonly string[], dst: string, dstOff: string): void {
   const axes: { n: string; s: string }[] = [];
   dims.forEach((d, k) => {
     if (d === 1) return;
@@ -56,9 +55,9 @@ export function emitStridedCopy(ctx: EmitContext, layer: Layer, src: string, src
 }
 
 /** Emits dst = src transposed: output axis k is input axis perm[k]. */
-export function emitTranspose(ctx: EmitContext, layer: Layer, src: string, shape: Shape, perm: readonly number[], dst: string): void {
+export function emitTranspose(ctx: EmitContext, src: string, shape: Shape, perm: readonly number[], dst: string): void {
   const st = strides(ctx, shape);
-  emitStridedCopy(ctx, layer, src, "0", perm.map((p) => shape[p]!), perm.map((p) => st[p]!), dst, "0");
+  emitStridedCopy(ctx, src, "0", perm.map((p) => shape[p]!), perm.map((p) => st[p]!), dst, "0");
 }
 
 /** channels_first ↔ channels_last permutations of a per-sample shape of rank r. */

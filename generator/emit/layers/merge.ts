@@ -34,7 +34,7 @@ function atOutputShape(ctx: EmitContext, layer: Layer, v: number, out: Shape, k:
   const st = strides(ctx, aligned);
   const copy = ctx.scratch(layer, `broadcast${k}`, out);
   ctx.line(`// input ${k} broadcast from (${shape.join(", ")})`);
-  emitStridedCopy(ctx, layer, x, "0", out, aligned.map((d, i) => (d === 1 ? "0" : st[i]!)), copy, "0");
+  emitStridedCopy(ctx, x, "0", out, aligned.map((d, i) => (d === 1 ? "0" : st[i]!)), copy, "0");
   return copy;
 }
 

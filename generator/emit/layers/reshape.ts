@@ -21,7 +21,7 @@ export const flatten: LayerEmitter = {
   emit(call, ctx) {
     const shape = ctx.shape(call.inputs[0]!);
     ctx.line("// channels_first: channels move last before flattening");
-    emitTranspose(ctx, call.layer, ctx.buffer(call.inputs[0]!), shape, toChannelsLast(shape.length), ctx.buffer(call.outputs[0]!));
+    emitTranspose(ctx, ctx.buffer(call.inputs[0]!), shape, toChannelsLast(shape.length), ctx.buffer(call.outputs[0]!));
   },
 };
 
@@ -58,7 +58,7 @@ export const repeatVector: LayerEmitter = {
   emit(call, ctx) {
     const [n, features] = ctx.shape(call.outputs[0]!);
     // A stride-0 outer axis repeats the vector n times.
-    emitStridedCopy(ctx, call.layer, ctx.buffer(call.inputs[0]!), "0", [n!, features!], ["0", "1"], ctx.buffer(call.outputs[0]!), "0");
+    emitStridedCopy(ctx, ctx.buffer(call.inputs[0]!), "0", [n!, features!], ["0", "1"], ctx.buffer(call.outputs[0]!), "0");
   },
 };
 
@@ -76,6 +76,6 @@ export const permute: LayerEmitter = {
   weightSpecs: () => [],
   emit(call, ctx) {
     const shape = ctx.shape(call.inputs[0]!);
-    emitTranspose(ctx, call.layer, ctx.buffer(call.inputs[0]!), shape, permutation(call.layer, shape.length), ctx.buffer(call.outputs[0]!));
+    emitTranspose(ctx, ctx.buffer(call.inputs[0]!), shape, permutation(call.layer, shape.length), ctx.buffer(call.outputs[0]!));
   },
 };

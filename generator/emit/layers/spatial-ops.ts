@@ -115,7 +115,7 @@ export const cropping: LayerEmitter = {
     const st = strides(ctx, inShape).map(Number);
     const crop = sides(layer, "cropping", rankOf(layer) === 1 ? 1 : 0);
     const start = spatialAxes(layer, inShape).reduce((o, a, k) => o + crop[k]![0] * st[a]!, 0);
-    emitStridedCopy(ctx, layer, ctx.buffer(call.inputs[0]!), String(start), ctx.shape(call.outputs[0]!), st.map(String), ctx.buffer(call.outputs[0]!), "0");
+    emitStridedCopy(ctx, ctx.buffer(call.inputs[0]!), String(start), ctx.shape(call.outputs[0]!), st.map(String), ctx.buffer(call.outputs[0]!), "0");
   },
 };
 
@@ -144,6 +144,6 @@ export const upSampling: LayerEmitter = {
     // Each spatial axis is followed by a stride-0 axis repeating its elements `size` times.
     const dims = inShape.flatMap((d, a) => (axes.includes(a) ? [d, size[axes.indexOf(a)]!] : [d]));
     const steps = inShape.flatMap((_, a) => (axes.includes(a) ? [st[a]!, "0"] : [st[a]!]));
-    emitStridedCopy(ctx, layer, ctx.buffer(call.inputs[0]!), "0", dims, steps, ctx.buffer(call.outputs[0]!), "0");
+    emitStridedCopy(ctx, ctx.buffer(call.inputs[0]!), "0", dims, steps, ctx.buffer(call.outputs[0]!), "0");
   },
 };
