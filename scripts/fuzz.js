@@ -1,6 +1,7 @@
 // npm run fuzz: derives bad inputs from ../shared/fixtures and checks keras2ts fails cleanly on each.
 // Most run in-process (a worker thread, timed out after 5 s); a sample runs through the real CLI.
-// Options: --seed N, --every K (every k-th mutant), --filter TEXT, --cli N (CLI sample size), --json FILE.
+// Options: --seed N, --every K (every k-th mutant), --filter TEXT, --cli N (CLI sample size), --json FILE,
+// --root DIR (a copy of the package to test, e.g. a snapshot of dist/ taken while others rebuild it).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,7 +13,8 @@ import { REPO } from "./fuzz/sources.js";
 
 const args = parseArgs(process.argv.slice(2));
 const selection = { seed: Number(args.seed ?? 1), every: Number(args.every ?? 1), filter: args.filter ?? "" };
-const libUrl = pathToFileURL(join(REPO, "dist/generator/index.js")).href;
+const root = args.root ?? REPO;
+const libUrl = pathToFileURL(join(root, "dist/generator/index.js")).href;
 
 const recipes = await selectRecipes(selection);
 console.log(`keras2ts fuzz: seed ${selection.seed}, ${recipes.length} mutants from ../shared/fixtures`);
@@ -22,7 +24,7 @@ console.log(`\nIn-process (library API + CLI error formatting), ${results.length
 const cliCount = Number(args.cli ?? 40);
 const step = Math.max(1, Math.floor(recipes.length / cliCount));
 const sample = recipes.filter((_, i) => i % step === 0).slice(0, cliCount);
-const cliResults = await runCliSample(sample, join(REPO, "bin/keras2ts.js"));
+const cliResults = await runCliSample(sample, join(root, "bin/keras2ts.js"));
 console.log(`\nThrough the CLI (node bin/keras2ts.js generate), ${cliResults.length} mutants:\n${countTable(cliResults)}`);
 console.log(`slowest: in-process ${Math.max(...results.map((r) => r.ms))} ms, CLI ${Math.max(...cliResults.map((r) => r.ms))} ms`);
 

@@ -74,6 +74,9 @@ function zipMutations(input, add) {
   add("zip", "deflate-garbage", "reject", rezip((es) => es.map((e) => (e.name === "config.json" ? { ...e, compressed: utf8.encode("not deflate at all") } : e))));
   add("zip", "real-bomb", "reject", rezip((es) => [...es.filter((e) => e.name !== "config.json"), { name: "config.json", data: concat([es.find((e) => e.name === "config.json").data, new Uint8Array(20 << 20).fill(32)]), deflate: true }]), { maxUnzippedBytes: 4 << 20 });
   add("zip", "no-entries", "reject", async () => ({ bytes: writeZip([]) }));
+  const metadata = (text) => rezip((es) => es.map((e) => (e.name === "metadata.json" ? { ...e, data: utf8.encode(text) } : e)));
+  add("zip", "metadata-garbage", "reject", metadata("{not json"));
+  add("zip", "metadata-version-injection", "same", metadata(JSON.stringify({ keras_version: "3.15.1\n*/ globalThis.__k2tsPwned = 1; /*\u2028", date_saved: "x" })));
 }
 
 /** Weights: missing, extra, wrong shape, huge declared shape, wrong dtype, NaN values, broken name lists. */
@@ -99,6 +102,8 @@ async function weightMutations(r, source, input, add) {
   const extraParent = target().path.split("/").slice(0, -1).join("/");
   edit(`extra-weight-in-${extraParent}`, "any", { extra: [{ path: `${extraParent}/${source.format === "h5" ? "extra_weight" : "99"}`, data: new Float32Array(4), shape: [4], dtype: "<f" }] });
   if (source.format === "h5") {
+    edit("weight-names-extra", "any", { extra: [{ path: `${extraParent}/listed_extra`, data: new Float32Array(4), shape: [4], dtype: "<f" }], attr: (p, name, v) => (name === "weight_names" && `model_weights/${p.split("/")[1]}` === extraParent.split("/").slice(0, 2).join("/") && Array.isArray(v) ? [...v, extraParent.split("/").slice(2).concat("listed_extra").join("/")] : undefined) });
+    edit("weight-names-reordered", "any", { attr: (_p, name, v) => (name === "weight_names" && Array.isArray(v) && v.length > 1 ? [v[1], v[0], ...v.slice(2)] : undefined) });
     edit("weight-names-dangling", "any", { attr: (_p, name, v) => (name === "weight_names" && Array.isArray(v) && v.length ? [...v.slice(0, -1), "no/such/weight"] : undefined) });
     edit("layer-names-garbage", "any", { attr: (p, name) => (p === "model_weights" && name === "layer_names" ? ["nope", "../..", ""] : undefined) });
     edit("model-config-dropped", "reject", { attr: (p, name) => (p === "" && name === "model_config" ? DROP : undefined) });
