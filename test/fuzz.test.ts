@@ -5,7 +5,8 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import * as lib from "../generator/index.js";
+import * as api from "../generator/index.js";
+import { formatInspect, inspectModel } from "../generator/inspect.js";
 import { REPO } from "./helpers/cases.js";
 import { runRecipe, type FuzzResult, type Recipe } from "../scripts/fuzz/check.js";
 import { runCliSample, TIME_LIMIT_MS } from "../scripts/fuzz/cli-sample.js";
@@ -13,6 +14,7 @@ import { bugs, countTable } from "../scripts/fuzz/report.js";
 import { selectRecipes } from "../scripts/fuzz/select.js";
 
 const SEED = 7;
+const lib = { ...api, inspectModel, formatInspect };
 
 describe("fuzz slice (seed 7)", () => {
   let recipes: Recipe[];

@@ -42,6 +42,8 @@ async function classifyAccepted(lib, recipe, text, input, options) {
   } catch (err) {
     return { outcome: "accepted-broken", detail: `generated module does not load: ${String(err).slice(0, 200)}` };
   }
+  const inspected = await inspects(lib, input, options);
+  if (inspected !== true) return { outcome: "accepted-broken", detail: inspected };
   const c = caseData(recipe.source);
   if (matchesCase(mod, c)) return { outcome: "accepted-same", detail: "module reproduces the fixture's Keras outputs" };
   if (recipe.expect === "same") return { outcome: "accepted-wrong", detail: "must compute what the fixture computes, does not" };
@@ -50,6 +52,19 @@ async function classifyAccepted(lib, recipe, text, input, options) {
   const ran = runsOnOwnShapes(mod);
   if (ran !== true) return { outcome: "accepted-broken", detail: ran };
   return { outcome: "accepted-changed", detail: `valid model that differs from the fixture (${changed}); module compiles and runs` };
+}
+
+/** `inspect` must work on whatever `generate` accepts (when the library passed in has it). */
+async function inspects(lib, input, options) {
+  if (!lib.inspectModel) return true;
+  try {
+    const report = lib.inspectModel(await lib.loadModel(input.bytes, options));
+    lib.formatInspect(report);
+    JSON.stringify(report);
+    return true;
+  } catch (err) {
+    return `inspect fails on a model generate accepts: ${String(err).slice(0, 200)}`;
+  }
 }
 
 /** Imports generated TypeScript (runtime inlined) as a module, failing on any syntax error. */

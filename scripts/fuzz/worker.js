@@ -3,7 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { runRecipe } from "./check.js";
 import { selectRecipes } from "./select.js";
 
-const lib = await import(workerData.libUrl);
+const lib = { ...(await import(workerData.libUrl)), ...(await import(new URL("inspect.js", workerData.libUrl).href)) };
 const recipes = await selectRecipes(workerData);
 for (let i = workerData.start; i < recipes.length; i++) {
   parentPort.postMessage({ type: "start", index: i });
