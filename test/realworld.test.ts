@@ -4,26 +4,12 @@
  * declared shapes, softmax rows summing to 1. Files whose layers are not supported yet must fail
  * with the clear unsupported error and are listed here, never counted as passing.
  */
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KerasError, loadModel } from "../generator/index.js";
+import { KerasError } from "../generator/index.js";
 import type { Model } from "../generator/ir/types.js";
 import { asList, generateInto, type GeneratedModule } from "./helpers/cases.js";
-import { prng, REALWORLD_FILES, realworldFormat, sampleInputs, softmaxOutputs, unlistedRealworldDirs, VARIABLE_STEPS, type RealworldFile } from "./helpers/realworld.js";
+import { loadRealworld, prng, REALWORLD_FILES, REALWORLD_UNSUPPORTED, realworldFormat, sampleInputs, softmaxOutputs, unlistedRealworldDirs, VARIABLE_STEPS, type RealworldFile } from "./helpers/realworld.js";
 import { typecheck } from "./helpers/typecheck.js";
-
-/** Files not supported yet, with the text their error must contain. Shrinks as support lands. */
-export const REALWORLD_UNSUPPORTED: Record<string, string> = {
-};
-
-export async function loadRealworld(f: RealworldFile): Promise<Model> {
-  const format = realworldFormat(f);
-  return loadModel(new Uint8Array(readFileSync(format.model)), {
-    sourceName: basename(format.model),
-    ...(format.config ? { configText: readFileSync(format.config, "utf8") } : {}),
-  });
-}
 
 function checkRun(mod: GeneratedModule, model: Model, f: RealworldFile): void {
   const xs = sampleInputs(model, f.input, prng(7));

@@ -1,6 +1,7 @@
 /** The published model files in ../shared/realworld, how to load them, and sensible inputs for them. */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { loadModel } from "../../generator/index.js";
 import { activationName } from "../../generator/emit/activations.js";
 import type { Model } from "../../generator/ir/types.js";
 import { SHARED, type CaseFormat } from "./cases.js";
@@ -42,6 +43,18 @@ export const REALWORLD_FILES: readonly RealworldFile[] = [
 
 export function realworldFormat(f: RealworldFile): CaseFormat {
   return { label: f.config ? "weights" : "h5", model: join(REALWORLD, f.dir, f.model), ...(f.config ? { config: join(REALWORLD, f.dir, f.config) } : {}) };
+}
+
+/** Files not supported yet, with the text their error must contain. Shrinks as support lands. */
+export const REALWORLD_UNSUPPORTED: Record<string, string> = {
+};
+
+export async function loadRealworld(f: RealworldFile): Promise<Model> {
+  const format = realworldFormat(f);
+  return loadModel(new Uint8Array(readFileSync(format.model)), {
+    sourceName: basename(format.model),
+    ...(format.config ? { configText: readFileSync(format.config, "utf8") } : {}),
+  });
 }
 
 /** Folders of ../shared/realworld missing from the list above (a new file must be added, not skipped). */
