@@ -140,9 +140,20 @@ class LayerCollector {
   }
 }
 
-/** A model input/output is named after its layer; `layer:k` when that layer gives several. */
+/**
+ * A model input/output is named after its layer; `layer:k` for output k of a call that gives
+ * several; a name still taken (a shared layer's second call) gets `_2`, `_3`, ….
+ */
 function ioNames(refs: readonly TensorRef[]): string[] {
-  return refs.map((r) => (refs.filter((x) => x[0] === r[0]).length > 1 || r[2] > 0 ? `${r[0]}:${r[2]}` : r[0]));
+  const taken = new Set<string>();
+  return refs.map((r) => {
+    const severalOutputs = r[2] > 0 || refs.some((x) => x[0] === r[0] && x[1] === r[1] && x[2] !== r[2]);
+    const base = severalOutputs ? `${r[0]}:${r[2]}` : r[0];
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    return name;
+  });
 }
 
 function readSequential(config: unknown, version: KerasVersion, notes: string[], nested: boolean): Architecture {
