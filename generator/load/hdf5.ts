@@ -1,24 +1,13 @@
-/** A small read-only view of an HDF5 file held in memory, on top of h5wasm. */
-import { ready, File as WasmFile, Group, Dataset } from "h5wasm/node";
+/** A small read-only view of an HDF5 file, on top of h5wasm (confined by h5-sandbox.ts). */
+import { File as WasmFile, Group, Dataset } from "h5wasm/node";
 import { KerasError } from "../errors.js";
+import { readNumeric } from "./h5-read.js";
+import { prepareHdf5, stageFile } from "./h5-sandbox.js";
 
 export const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Datasets larger than this many elements are refused before they are read. */
 export const DEFAULT_MAX_DATASET_ELEMENTS = 256 * 1024 * 1024;
-
-let fileCounter = 0;
-let quiet = false;
-
-/** HDF5 prints its error stack to C stderr; send that to /dev/null so a user sees only our one line. */
-function silenceDiagnostics(FS: { getStream(fd: number): { path?: string } | null; close(s: unknown): void; open(path: string, flags: number): unknown }): void {
-  if (quiet) return;
-  quiet = true;
-  const stderr = FS.getStream(2);
-  if (stderr?.path !== "/dev/stderr") return;
-  FS.close(stderr);
-  FS.open("/dev/null", 1); // takes the lowest free descriptor: 2
-}
 
 /**
  * Runs an h5wasm call on a possibly corrupt file: its exceptions (and WebAssembly traps) mean the
@@ -48,26 +37,23 @@ export class H5File {
 
   private constructor(
     private readonly file: WasmFile,
-    private readonly memPath: string,
-    private readonly unlink: (path: string) => void,
+    private readonly remove: () => void,
     private readonly maxElements: number,
   ) {}
 
   /** Opens bytes as HDF5; the caller must `close()` it. */
   static async open(bytes: Uint8Array, maxElements = DEFAULT_MAX_DATASET_ELEMENTS): Promise<H5File> {
-    const { FS } = await ready;
-    silenceDiagnostics(FS as never);
-    const memPath = `/keras2ts-${process.pid}-${++fileCounter}.h5`;
-    FS.writeFile(memPath, bytes);
+    await prepareHdf5();
+    const staged = stageFile(bytes);
     let file: WasmFile;
     try {
-      file = new WasmFile(memPath, "r");
+      file = new WasmFile(staged.path, "r");
       if (!file.file_id || Number(file.file_id) < 0) throw new Error("not an HDF5 file");
     } catch {
-      FS.unlink(memPath);
+      staged.remove();
       throw new KerasError("not a readable HDF5 file (corrupt or truncated)");
     }
-    return new H5File(file, memPath, (p) => FS.unlink(p), maxElements);
+    return new H5File(file, staged.remove, maxElements);
   }
 
   close(): void {
@@ -76,7 +62,7 @@ export class H5File {
     } catch {
       // A read-only in-memory file has nothing to flush; a failing close must not hide the real error.
     } finally {
-      this.unlink(this.memPath);
+      this.remove();
     }
   }
 
@@ -140,13 +126,10 @@ export class H5File {
       throw new KerasError(`the weights hold more than ${this.maxElements} values in total (raise the limit with --max-weights)`);
     }
     // Only integer (0) and float (1) classes: strings or compounds would be read in full for nothing.
-    const type = guarded(`the type of "${path}"`, () => node.metadata.type);
-    if (type !== 0 && type !== 1) throw new KerasError(`weight "${path}" is not numeric (HDF5 type class ${type})`);
-    const value: unknown = guarded(`the data of "${path}"`, () => node.value);
-    if (!ArrayBuffer.isView(value) || (value as unknown as ArrayLike<number>).length !== count) {
-      throw new KerasError(`weight "${path}" is not a numeric array of ${count} values`);
-    }
-    const data = value instanceof Float32Array ? value : Float32Array.from(value as unknown as ArrayLike<number>, Number);
+    const meta = guarded(`the type of "${path}"`, () => node.metadata);
+    if (meta.type !== 0 && meta.type !== 1) throw new KerasError(`weight "${path}" is not numeric (HDF5 type class ${meta.type})`);
+    if (meta.virtual_sources) throw new KerasError(`weight "${path}" is a virtual dataset made of other files; only data inside the model file is read`);
+    const data = guarded(`the data of "${path}"`, () => readNumeric(this.file.file_id, path, meta, count));
     return { shape, data };
   }
 }

@@ -1,5 +1,5 @@
 // Getting at and replacing the parts of a model file that mutations change: config JSON and weights.
-import { DROP, editH5 } from "./h5kit.js";
+import { DROP, editH5, withH5 } from "./h5kit.js";
 import { readZip, writeZip } from "./zipkit.js";
 
 const text = new TextDecoder();
@@ -9,18 +9,7 @@ const utf8 = new TextEncoder();
 export async function configTextOf(source, input) {
   if (source.format === "keras") return text.decode(readZip(input.bytes).find((e) => e.name === "config.json").data);
   if (source.format === "weights") return input.configText;
-  const { File } = await import("h5wasm/node");
-  const { h5fs } = await import("./h5kit.js");
-  const FS = await h5fs();
-  const path = `/fuzz-cfg-${source.id.replace(/\W/g, "_")}.h5`;
-  FS.writeFile(path, input.bytes);
-  const f = new File(path, "r");
-  try {
-    return String(f.attrs["model_config"].value);
-  } finally {
-    f.close();
-    FS.unlink(path);
-  }
+  return withH5(input.bytes, (f) => String(f.attrs["model_config"].value));
 }
 
 /** The input with its architecture JSON text replaced. */

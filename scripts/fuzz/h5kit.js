@@ -1,8 +1,30 @@
 // Rewrites an HDF5 file through h5wasm with edits: drop, replace or add datasets and attributes.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Dataset, File, Group, ready } from "h5wasm/node";
 
 let counter = 0;
 let fsPromise;
+let scratch;
+
+/**
+ * A host path HDF5 may open: h5wasm reaches the real file system, and keras2ts confines it to the
+ * paths registered under this symbol (generator/load/h5-sandbox.ts).
+ */
+function scratchPath(name) {
+  scratch ??= mkdtempSync(join(tmpdir(), "keras2ts-fuzz-"));
+  const path = join(scratch, name);
+  (globalThis[Symbol.for("keras2ts.hdf5.openable")] ??= new Set()).add(path);
+  return path;
+}
+
+function release(path) {
+  globalThis[Symbol.for("keras2ts.hdf5.openable")]?.delete(path);
+  rmSync(path, { force: true });
+}
+
+process.on("exit", () => scratch && rmSync(scratch, { recursive: true, force: true }));
 
 /** h5wasm's in-memory file system, with HDF5's diagnostic printing (to fd 2) sent to /dev/null. */
 export async function h5fs() {
@@ -24,28 +46,45 @@ export async function h5fs() {
  * - `attr(path, name, value)`: return a replacement value, `DROP` to leave it out, undefined to keep it;
  * - `extra`: datasets to add, `{path, data, shape, dtype?, hugeShape?}` (hugeShape: resized chunked, no data);
  * - `extraAttrs`: attributes to add, `{path, name, value}`;
- * - `rename(path)`: where a group or dataset goes in the copy (default: the same path).
+ * - `rename(path)`: where a group or dataset goes in the copy (default: the same path);
+ * - `externalLinks`: `{path, file, target}` links to objects in other files;
+ * - `extra` entries may also carry `compression` (gzip level) and `chunks`.
  */
 export async function editH5(bytes, edits = {}) {
-  const FS = await h5fs();
+  await h5fs();
   const n = ++counter;
-  const src = `/fuzz-src-${n}.h5`;
-  const dst = `/fuzz-dst-${n}.h5`;
-  FS.writeFile(src, bytes);
+  const src = scratchPath(`src-${n}.h5`);
+  const dst = scratchPath(`dst-${n}.h5`);
+  writeFileSync(src, bytes);
   const from = new File(src, "r");
   const to = new File(dst, "w");
   try {
     copyGroup(from, to, "", edits);
     for (const e of edits.extra ?? []) addDataset(to, e);
     for (const a of edits.extraAttrs ?? []) (a.path ? to.get(a.path) : to).create_attribute(a.name, a.value);
+    for (const l of edits.externalLinks ?? []) to.create_external_link(l.file, l.target, l.path);
   } finally {
     from.close();
     to.close();
   }
-  const out = FS.readFile(dst);
-  FS.unlink(src);
-  FS.unlink(dst);
+  const out = new Uint8Array(readFileSync(dst));
+  release(src);
+  release(dst);
   return out;
+}
+
+/** Runs `f` on a read-only h5wasm File of `bytes`. */
+export async function withH5(bytes, f) {
+  await h5fs();
+  const path = scratchPath(`read-${++counter}.h5`);
+  writeFileSync(path, bytes);
+  const file = new File(path, "r");
+  try {
+    return f(file);
+  } finally {
+    file.close();
+    release(path);
+  }
 }
 
 export const DROP = Symbol("drop");
@@ -84,36 +123,29 @@ function copyDataset(ds, to, path, edits) {
   copyAttrs(ds, to.get(target), path, edits);
 }
 
-function addDataset(to, { path, data, shape, dtype, hugeShape }) {
+function addDataset(to, { path, data, shape, dtype, hugeShape, compression, chunks }) {
   if (hugeShape) {
     const ds = to.create_dataset({ name: path, data: new Float32Array(1), shape: hugeShape.map(() => 1), maxshape: hugeShape.map(() => null), chunks: hugeShape.map(() => 1), dtype: "<f" });
     ds.resize(hugeShape);
     return;
   }
-  to.create_dataset({ name: path, data, shape, ...(dtype && typeof dtype === "string" ? { dtype } : {}) });
+  to.create_dataset({ name: path, data, shape, ...(dtype && typeof dtype === "string" ? { dtype } : {}), ...(compression ? { compression, chunks } : {}) });
 }
 
 /** All dataset paths of a file, for picking mutation targets. */
 export async function datasetPaths(bytes) {
-  const FS = await h5fs();
-  const p = `/fuzz-list-${++counter}.h5`;
-  FS.writeFile(p, bytes);
-  const f = new File(p, "r");
-  const out = [];
-  const walk = (path) => {
-    const node = path === "" ? f : f.get(path);
-    for (const key of node.keys()) {
-      const child = path === "" ? key : `${path}/${key}`;
-      const e = f.get(child);
-      if (e instanceof Group) walk(child);
-      else if (e instanceof Dataset) out.push({ path: child, shape: e.shape ?? [] });
-    }
-  };
-  try {
+  return withH5(bytes, (f) => {
+    const out = [];
+    const walk = (path) => {
+      const node = path === "" ? f : f.get(path);
+      for (const key of node.keys()) {
+        const child = path === "" ? key : `${path}/${key}`;
+        const e = f.get(child);
+        if (e instanceof Group) walk(child);
+        else if (e instanceof Dataset) out.push({ path: child, shape: e.shape ?? [] });
+      }
+    };
     walk("");
-  } finally {
-    f.close();
-    FS.unlink(p);
-  }
-  return out;
+    return out;
+  });
 }
