@@ -56,7 +56,8 @@ function wantedEntries(all: ZipEntry[], maxBytes: number): Map<Wanted, ZipEntry>
     const possible = entry.method === 0 ? entry.size === entry.compressedSize : entry.size <= entry.compressedSize * MAX_DEFLATE_RATIO + 64;
     if (!possible) throw new KerasError(`.keras zip entry ${name} declares ${entry.size} bytes from ${entry.compressedSize} stored bytes, which is impossible (corrupt or forged header)`);
     declared += entry.size;
-    if (declared > maxBytes) {
+    // Negated: a NaN limit refuses instead of allowing everything.
+    if (!(declared <= maxBytes)) {
       throw new KerasError(`zip entries declare ${declared} bytes uncompressed, over the limit of ${maxBytes} (raise it with --max-unzipped-bytes)`);
     }
     found.set(name, entry);
