@@ -215,6 +215,45 @@ export function addMatVec(x: Float64Array, xo: number, n: number, w: Float32Arra
   }
 }
 
+/**
+ * The same product with the kernel stored transposed, (m, n): out[o + r·m + j] = bias[j] +
+ * Σ_i x[xo + r·n + i] · wt[j·n + i]. Each output is one contiguous dot product kept in registers
+ * (four partial sums), about twice as fast as walking Keras' (n, m) layout for dense inputs.
+ */
+export function denseT(
+  x: Float64Array, xo: number, rows: number, n: number,
+  wt: Float32Array, bias: Float32Array | null,
+  out: Float64Array, o: number, m: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const xb = xo + r * n;
+    const ob = o + r * m;
+    for (let j = 0; j < m; j++) out[ob + j] = (bias ? bias[j]! : 0) + dot(x, xb, wt, j * n, n);
+  }
+}
+
+/** out[o + j] += Σ_i x[xo + i] · wt[wo + j·n + i] for j < m: rows of a transposed kernel from `wo`. */
+export function addMatVecT(x: Float64Array, xo: number, n: number, wt: Float32Array, wo: number, out: Float64Array, o: number, m: number): void {
+  for (let j = 0; j < m; j++) out[o + j]! += dot(x, xo, wt, wo + j * n, n);
+}
+
+/** Σ_i a[ao + i] · b[bo + i] for i < n, with four partial sums. */
+export function dot(a: Float64Array, ao: number, b: Float32Array, bo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[ao + i]! * b[bo + i]!;
+    s1 += a[ao + i + 1]! * b[bo + i + 1]!;
+    s2 += a[ao + i + 2]! * b[bo + i + 2]!;
+    s3 += a[ao + i + 3]! * b[bo + i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[ao + i]! * b[bo + i]!;
+  return s0 + s1 + (s2 + s3);
+}
+
 /** Applies a scalar function to `n` values in place. */
 export function mapInPlace(buf: Float64Array, off: number, n: number, f: (x: number) => number): void {
   for (let i = off; i < off + n; i++) buf[i] = f(buf[i]!);

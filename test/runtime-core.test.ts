@@ -97,6 +97,32 @@ describe("dense and addMatVec", () => {
   });
 });
 
+describe("denseT, addMatVecT and dot (kernels stored transposed)", () => {
+  /** Keras layout (n, m) → transposed (m, n). */
+  const transpose = (w: number[], n: number, m: number) => Float32Array.from({ length: n * m }, (_, k) => w[(k % n) * m + Math.floor(k / n)]!);
+
+  it("equal dense() on the same kernel for odd sizes, offsets and several rows", () => {
+    const n = 7;
+    const m = 5;
+    const w = Array.from({ length: n * m }, (_, k) => Math.sin(k) * 2);
+    const bias = Float32Array.from({ length: m }, (_, j) => j - 2);
+    const x = Float64Array.from({ length: 3 + 2 * n }, (_, k) => Math.cos(k * 1.7));
+    const want = new Float64Array(1 + 2 * m);
+    rt.dense(x, 3, 2, n, Float32Array.from(w), bias, want, 1, m);
+    const got = new Float64Array(1 + 2 * m);
+    rt.denseT(x, 3, 2, n, transpose(w, n, m), bias, got, 1, m);
+    got.forEach((v, k) => expect(v).toBeCloseTo(want[k]!, 12));
+  });
+
+  it("addMatVecT accumulates a block of output rows starting at a weight offset", () => {
+    const wt = new Float32Array([1, 2, 3, 4, 5, 6]); // (3, 2): rows [1,2], [3,4], [5,6]
+    const out = new Float64Array([10, 20]);
+    rt.addMatVecT(new Float64Array([1, -1]), 0, 2, wt, 2, out, 0, 2); // rows 1 and 2
+    expect(Array.from(out)).toEqual([10 - 1, 20 - 1]);
+    expect(rt.dot(new Float64Array([0, 1, 2, 3, 4]), 0, new Float32Array([1, 1, 1, 1, 1]), 0, 5)).toBe(10);
+  });
+});
+
 describe("input checks", () => {
   it("readInput copies and names the input on a wrong length", () => {
     const dst = new Float64Array(3);

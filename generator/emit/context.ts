@@ -108,6 +108,21 @@ export class ModuleContext implements EmitContext {
     return id;
   }
 
+  weightTransposed(layer: Layer, index: number, label: string): string {
+    const key = `${this.base(layer)}#${index}#T`;
+    const known = this.weightIds.get(key);
+    if (known) return known;
+    const w = layer.weights[index];
+    if (!w || w.shape.length !== 2) throw new Error(`layer ${layer.name} has no 2-D weight ${index}`);
+    const [n, m] = w.shape as [number, number];
+    const data = new Float32Array(n * m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) data[j * n + i] = w.data[i * m + j]!;
+    const id = this.id(layer, `${label}_t`);
+    this.weights.push({ id, data, shape: [m, n], comment: `${layer.name}: ${label}, transposed (row j holds the weights into output j)` });
+    this.weightIds.set(key, id);
+    return id;
+  }
+
   scratch(layer: Layer, label: string, dims: readonly Dim[]): string {
     const id = this.id(layer, label);
     this.buffers.push({ id, dims });

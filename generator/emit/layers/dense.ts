@@ -21,11 +21,14 @@ export const dense: LayerEmitter = {
     const n = lastDim(layer, input);
     const m = intParam(layer, "units");
     const rows = ctx.size(input.slice(0, -1));
-    const kernel = ctx.weight(layer, 0, "kernel");
+    // A model input may be one-hot: Keras' layout lets `dense` skip zero inputs (one row per
+    // nonzero). Computed activations are dense: the transposed kernel gives contiguous dot products.
+    const sparse = ctx.inputName(call.inputs[0]!) !== undefined;
+    const kernel = sparse ? ctx.weight(layer, 0, "kernel") : ctx.weightTransposed(layer, 0, "kernel");
     const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, 1, "bias") : "null";
     const x = ctx.buffer(call.inputs[0]!);
     const out = ctx.buffer(call.outputs[0]!);
-    ctx.line(`${ctx.rt("dense")}(${x}, 0, ${rows}, ${n}, ${kernel}, ${bias}, ${out}, 0, ${m});`);
+    ctx.line(`${ctx.rt(sparse ? "dense" : "denseT")}(${x}, 0, ${rows}, ${n}, ${kernel}, ${bias}, ${out}, 0, ${m});`);
     applyActivation(ctx, layer, layer.config["activation"], out, rows, m);
   },
 };

@@ -44,7 +44,7 @@ export const gruCell: CellKind = {
       u,
       gx: ctx.scratch(layer, "gx", [3 * u]),
       kernel: ctx.weight(layer, weightOffset, "kernel"),
-      recurrent: ctx.weight(layer, weightOffset + 1, "recurrent_kernel"),
+      recurrent: ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel"),
       bias: boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : null,
       act: ctx.activation(layer, layer.config["activation"] ?? "tanh").scalar!,
       rec: ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid").scalar!,
@@ -76,7 +76,7 @@ function resetAfterStep(s: Step, gh: string): string[] {
   return [
     `// gx = x·W + b_input, gh = h·U + b_recurrent; blocks [z, r, h]`,
     `${dense}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, null, ${gx}, 0, ${3 * u});`,
-    `${dense}(${h}, 0, 1, ${u}, ${s.recurrent}, null, ${gh}, 0, ${3 * u});`,
+    `${ctx.rt("denseT")}(${h}, 0, 1, ${u}, ${s.recurrent}, null, ${gh}, 0, ${3 * u});`,
     // The (2, 3u) bias is one array: the input row at [0, 3u), the recurrent row at [3u, 6u).
     ...(bias ? [`for (let j = 0; j < ${3 * u}; j++) {`, `  ${gx}[j]! += ${bias}[j]!;`, `  ${gh}[j]! += ${bias}[j + ${3 * u}]!;`, `}`] : []),
     `for (let j = 0; j < ${u}; j++) {`,
@@ -91,16 +91,16 @@ function resetAfterStep(s: Step, gh: string): string[] {
 /** reset_after=False: the reset gate scales h before it meets the candidate's recurrent kernel. */
 function resetBeforeStep(s: Step, rh: string): string[] {
   const { ctx, x, h, u, gx } = s;
-  const cols = ctx.rt("addMatVecCols");
+  const rows = ctx.rt("addMatVecT");
   return [
     `// gx = x·W + b + h·U for blocks [z, r]; the candidate block gets (r·h)·U_h`,
     `${ctx.rt("dense")}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, ${s.bias ?? "null"}, ${gx}, 0, ${3 * u});`,
-    `${cols}(${h}, 0, ${u}, ${s.recurrent}, ${3 * u}, 0, ${gx}, 0, ${2 * u});`,
+    `${rows}(${h}, 0, ${u}, ${s.recurrent}, 0, ${gx}, 0, ${2 * u});`,
     `for (let j = 0; j < ${u}; j++) {`,
     `  ${gx}[j] = ${s.rec(`${gx}[j]!`)};`,
     `  ${rh}[j] = ${s.rec(`${gx}[j + ${u}]!`)} * ${h}[j]!;`,
     `}`,
-    `${cols}(${rh}, 0, ${u}, ${s.recurrent}, ${3 * u}, ${2 * u}, ${gx}, ${2 * u}, ${u});`,
+    `${rows}(${rh}, 0, ${u}, ${s.recurrent}, ${2 * u * u}, ${gx}, ${2 * u}, ${u});`,
     `for (let j = 0; j < ${u}; j++) {`,
     `  const z = ${gx}[j]!;`,
     `  ${h}[j] = z * ${h}[j]! + (1 - z) * ${s.act(`${gx}[j + ${2 * u}]!`)};`,

@@ -37,6 +37,10 @@ export function innerContext(ctx: EmitContext, scope: InnerScope): EmitContext {
       layer === scope.inner
         ? ctx.weight(scope.owner, scope.weightOffset + index, scope.labelPrefix + label, data)
         : ctx.weight(layer, index, label, data),
+    weightTransposed: (layer, index, label) =>
+      layer === scope.inner
+        ? ctx.weightTransposed(scope.owner, scope.weightOffset + index, scope.labelPrefix + label)
+        : ctx.weightTransposed(layer, index, label),
     shape: (v) => local(v)?.shape ?? ctx.shape(v),
     buffer: (v) => local(v)?.buffer ?? ctx.buffer(v),
     maskOf: (v) => (local(v) ? undefined : ctx.maskOf(v)),

@@ -31,7 +31,7 @@ export const lstmCell: CellKind = {
   stepBody(layer, ctx, { x, states: [h, c], inputDim, weightOffset }) {
     const u = intParam(layer, "units");
     const kernel = ctx.weight(layer, weightOffset, "kernel");
-    const recurrent = ctx.weight(layer, weightOffset + 1, "recurrent_kernel");
+    const recurrent = ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel");
     const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
     const z = ctx.scratch(layer, "z", [4 * u]);
     const act = ctx.activation(layer, layer.config["activation"] ?? "tanh");
@@ -41,7 +41,7 @@ export const lstmCell: CellKind = {
     return [
       `// z = x·W + b + h·U, gate blocks [i, f, c, o]`,
       `${ctx.rt("dense")}(${x}, xo, 1, ${inputDim}, ${kernel}, ${bias}, ${z}, 0, ${4 * u});`,
-      `${ctx.rt("addMatVec")}(${h}, 0, ${u}, ${recurrent}, ${z}, 0, ${4 * u});`,
+      `${ctx.rt("addMatVecT")}(${h}, 0, ${u}, ${recurrent}, 0, ${z}, 0, ${4 * u});`,
       `for (let j = 0; j < ${u}; j++) {`,
       `  const i = ${fr(`${z}[j]!`)};`,
       `  const f = ${fr(`${z}[j + ${u}]!`)};`,

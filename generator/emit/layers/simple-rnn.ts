@@ -18,14 +18,14 @@ export const simpleRnnCell: CellKind = {
   stepBody(layer, ctx, { x, states: [h], inputDim, weightOffset }) {
     const u = intParam(layer, "units");
     const kernel = ctx.weight(layer, weightOffset, "kernel");
-    const recurrent = ctx.weight(layer, weightOffset + 1, "recurrent_kernel");
+    const recurrent = ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel");
     const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
     const act = ctx.activation(layer, layer.config["activation"] ?? "tanh").scalar!;
     const z = ctx.scratch(layer, "z", [u]);
     return [
       `// z = x·W + b + h·U`,
       `${ctx.rt("dense")}(${x}, xo, 1, ${inputDim}, ${kernel}, ${bias}, ${z}, 0, ${u});`,
-      `${ctx.rt("addMatVec")}(${h}, 0, ${u}, ${recurrent}, ${z}, 0, ${u});`,
+      `${ctx.rt("addMatVecT")}(${h}, 0, ${u}, ${recurrent}, 0, ${z}, 0, ${u});`,
       `for (let j = 0; j < ${u}; j++) ${h}[j] = ${act(`${z}[j]!`)};`,
     ];
   },

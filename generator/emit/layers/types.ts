@@ -50,6 +50,11 @@ export interface EmitContext {
   alias(to: number, from: number): void;
   /** Module-level Float32Array constant holding `layer.weights[index]` (or `data`). */
   weight(layer: Layer, index: number, label: string, data?: Float32Array): string;
+  /**
+   * Module-level constant holding the 2-D weight `layer.weights[index]` of shape (n, m) transposed
+   * to (m, n), for the runtime's `denseT`/`addMatVecT` (contiguous dot products).
+   */
+  weightTransposed(layer: Layer, index: number, label: string): string;
   /** Per-session float64 scratch buffer. */
   scratch(layer: Layer, label: string, dims: readonly Dim[]): string;
   /**
