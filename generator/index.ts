@@ -57,6 +57,7 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
   }
   const file = await loadModelFile(bytes, options.configText, options);
   const architecture = readArchitecture(file.architecture, file.kerasVersion);
+  if (/\.keras$/i.test(options.sourceName) && file.format !== "keras-zip") architecture.notes.unshift("the file is named .keras but holds HDF5 (read by content)");
   const weights = layerWeights(architecture, file);
   const info = { version: file.kerasVersion };
   const model = buildModel(

@@ -174,6 +174,7 @@ function readSequential(config: unknown, version: KerasVersion, notes: string[],
       // Keras 1/2: the first layer carries the input shape itself; make the InputLayer explicit.
       const inputName = `${base.name}_input`;
       const batchShape = firstInputShape(raw, base, version, nested);
+      if (!nested) notes.push(`first layer "${base.name}" declares the input shape ${shapeText(batchShape)} (Keras 1/2 form): input "${inputName}" made explicit`);
       out.layers.push({ className: "InputLayer", name: inputName, config: { batch_shape: batchShape, dtype: base.config["input_dtype"] ?? "float32" }, calls: [] });
       previous = input = [inputName, 0, 0];
     }
@@ -183,6 +184,8 @@ function readSequential(config: unknown, version: KerasVersion, notes: string[],
   if (!input || !previous || previous === input) throw new KerasError("Sequential model has no layers");
   return out.finish(name, [input], [previous]);
 }
+
+const shapeText = (shape: unknown[] | undefined) => `[${(shape ?? []).map((d) => (d === null ? "None" : String(d))).join(", ")}]`;
 
 /** The batch shape a first layer declares: its own, or a nested model's input's (unknown inside a nested model). */
 function firstInputShape(raw: Json, base: Omit<ArchLayer, "calls">, version: KerasVersion, nested: boolean): unknown[] | undefined {
@@ -261,7 +264,7 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
   const mask = kwargs[0]?.["mask"] ? { mask: legacyRefs(kwargs[0]["mask"], where)[0]! } : {};
   if (STATE_TAKING.has(layer.className) && refs.length > 1 && initialFromKwargs.length === 0) {
     // Keras 1/2 called an RNN on [input] + initial states: the extra inbound tensors are the states.
-    notes.push(`${layer.className} "${layer.name}": inbound tensors after the first are its initial state (Keras 2 convention)`);
+    notes.push(`${layer.className} "${layer.name}": inbound tensors after the first are its initial state (Keras 2 convention; the input's mask still applies)`);
     return { args: [refs[0]!], initialState: refs.slice(1), ...mask };
   }
   return { args: refs, initialState: initialFromKwargs, ...mask };

@@ -7,6 +7,8 @@ import type { Config, KerasVersion } from "../ir/types.js";
 import { looksLikeKeras1, upgradeKeras1Config } from "./keras1.js";
 
 const RNN_CLASSES = new Set(["LSTM", "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU"]);
+/** RNNs with gates (SimpleRNN has no recurrent_activation). */
+const GATED = new Set(["LSTM", "GRU", "CuDNNLSTM", "CuDNNGRU"]);
 
 export function normalizeLayerConfig(className: string, name: string, config: Config, version: KerasVersion, notes: string[]): Config {
   const c: Config = version.major === 1 || looksLikeKeras1(className, config) ? upgradeKeras1Config(className, name, config, notes) : { ...config };
@@ -14,7 +16,10 @@ export function normalizeLayerConfig(className: string, name: string, config: Co
   // Keras 3 writes dtype as a DTypePolicy object; only its name matters at inference.
   if (isObject(c["dtype"]) && isObject(c["dtype"]["config"]) && typeof c["dtype"]["config"]["name"] === "string") c["dtype"] = c["dtype"]["config"]["name"];
   if (c["time_major"] === true) throw layerError({ name, className }, "time_major=True (time-first tensors) is not supported");
-  delete c["time_major"]; // tf.keras 2.x key; False is the only meaning Keras 3 has
+  if (c["time_major"] === false) {
+    delete c["time_major"]; // tf.keras 2.x key; False is the only meaning Keras 3 has
+    notes.push(`${className} "${name}": tf.keras key time_major=False dropped (batch-first, as always)`);
+  }
   if (className === "Embedding" && version.major < 3 && typeof c["dtype"] === "string" && /int/.test(c["dtype"])) {
     // Keras 2: an Embedding's dtype was its input placeholder's dtype; the table stayed float32.
     c["input_dtype"] ??= c["dtype"];
@@ -23,7 +28,7 @@ export function normalizeLayerConfig(className: string, name: string, config: Co
   }
   if (RNN_CLASSES.has(className)) {
     c["__takes_sequence"] = true;
-    if (c["recurrent_activation"] === undefined) {
+    if (GATED.has(className) && c["recurrent_activation"] === undefined) {
       // Keras 1/2 defaulted to hard_sigmoid; tf.keras 2 and Keras 3 to sigmoid (always written since).
       c["recurrent_activation"] = version.major < 3 ? "hard_sigmoid" : "sigmoid";
     }
