@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { generate, loadModel } from "../generator/index.js";
+import { generate, KerasError, loadModel } from "../generator/index.js";
 import { asList, GENERATED, worstExcess, type GeneratedModule } from "./helpers/cases.js";
 import { prng } from "./helpers/realworld.js";
 import { kerasZip, legacyH5, type Keras3Vars, type TensorSpec } from "./helpers/write-model.js";
@@ -180,5 +180,38 @@ describe("functional graphs from files", () => {
       expectClose(asList(named.predict(...xs)), want, 1e-7, 0);
       expectClose(asList(unnamed.predict(...xs)), want, 1e-7, 0);
     }
+  });
+
+  it("takes a Sequential's input shape from a nested model that is its first layer", async () => {
+    const d1 = [tensor("d1/kernel:0", [3, 4]), tensor("d1/bias:0", [4])];
+    const d2 = [tensor("d2/kernel:0", [4, 2]), tensor("d2/bias:0", [2])];
+    const dense = (name: string, units: number, extra: Record<string, unknown> = {}) => ({ class_name: "Dense", config: { name, units, activation: "tanh", ...extra } });
+    const base = {
+      class_name: "Model",
+      config: {
+        name: "base",
+        layers: [
+          { name: "base_in", class_name: "InputLayer", config: { name: "base_in", batch_input_shape: [null, 3] }, inbound_nodes: [] },
+          { name: "d1", ...dense("d1", 4), inbound_nodes: [[["base_in", 0, 0, {}]]] },
+        ],
+        input_layers: [["base_in", 0, 0]],
+        output_layers: [["d1", 0, 0]],
+      },
+    };
+    const nested = await moduleFrom(await legacyH5({ base: d1, d2 }, { class_name: "Sequential", config: { name: "s", layers: [base, dense("d2", 2)] } }, "2.2.4"), "first-nested");
+    const flat = await moduleFrom(await legacyH5({ d1, d2 }, { class_name: "Sequential", config: { name: "s", layers: [dense("d1", 4, { batch_input_shape: [null, 3] }), dense("d2", 2)] } }, "2.2.4"), "first-flat");
+    expect(nested.inputs[0]!.shape).toEqual([3]);
+    for (let s = 0; s < 3; s++) {
+      const x = [random(), random(), random()];
+      expect(Array.from(asList(nested.predict(x))[0]!)).toEqual(Array.from(asList(flat.predict(x))[0]!));
+    }
+  });
+
+  it("refuses absurdly deep nesting with a clear error", async () => {
+    let config: unknown = { class_name: "Sequential", config: { name: "m0", layers: [{ class_name: "Dense", config: { name: "d", units: 1, batch_input_shape: [null, 1] } }] } };
+    for (let k = 1; k < 40; k++) config = { class_name: "Sequential", config: { name: `m${k}`, layers: [config] } };
+    const err = await loadModel(await legacyH5({}, config, "2.2.4"), { sourceName: "deep.h5" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KerasError);
+    expect(String((err as Error).message)).toContain("nested more than");
   });
 });

@@ -57,13 +57,18 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 /** RNN classes whose Keras 1/2 inbound nodes list initial states after the input. */
 const STATE_TAKING = new Set(["LSTM", "GRU", "SimpleRNN", "RNN", "CuDNNLSTM", "CuDNNGRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional"]);
 
-export function readArchitecture(raw: unknown, version: KerasVersion, nested = false): Architecture {
+/** Nested models deeper than this are refused (a hostile config could otherwise exhaust the stack). */
+const MAX_NESTING = 16;
+
+/** `depth` counts the models this one is nested in (0: the file's own model). */
+export function readArchitecture(raw: unknown, version: KerasVersion, depth = 0): Architecture {
   if (!isObject(raw)) throw new KerasError("model config is not a JSON object");
+  if (depth > MAX_NESTING) throw new KerasError(`models nested more than ${MAX_NESTING} deep are not supported`);
   const className = raw["class_name"];
   const config = raw["config"];
   const notes: string[] = [];
-  if (className === "Sequential") return readSequential(config, version, notes, nested);
-  if (className === "Functional" || className === "Model") return readFunctional(config, version, notes);
+  if (className === "Sequential") return readSequential(config, version, notes, depth);
+  if (className === "Functional" || className === "Model") return readFunctional(config, version, notes, depth);
   throw new KerasError(`unsupported model class ${JSON.stringify(className)} (expected Sequential, Functional or Model)`);
 }
 
@@ -110,6 +115,7 @@ class LayerCollector {
   constructor(
     readonly version: KerasVersion,
     readonly notes: string[],
+    readonly depth: number,
   ) {}
 
   /** Adds a layer (or a nested model, flattened) with its calls. */
@@ -118,7 +124,7 @@ class LayerCollector {
       this.layers.push({ ...base, weightPath, calls });
       return;
     }
-    const inner = readArchitecture(raw, this.version, true);
+    const inner = readArchitecture(raw, this.version, this.depth + 1);
     this.notes.push(...inner.notes.filter((n) => !this.notes.includes(n)));
     this.notes.push(`nested ${base.className} "${base.name}" flattened into the graph (${calls.length} call${calls.length === 1 ? "" : "s"})`);
     const spliced = spliceNested(base.name, weightPath, base.config["trainable"] !== false, inner, calls, this.aliases);
@@ -156,9 +162,9 @@ function ioNames(refs: readonly TensorRef[]): string[] {
   });
 }
 
-function readSequential(config: unknown, version: KerasVersion, notes: string[], nested: boolean): Architecture {
+function readSequential(config: unknown, version: KerasVersion, notes: string[], depth: number): Architecture {
   const { name, layers: rawLayers } = layerList(config, notes);
-  const out = new LayerCollector(version, notes);
+  const out = new LayerCollector(version, notes, depth);
   const key = classKeys(); // Sequential.layers leaves out the InputLayer
   let previous: TensorRef | undefined;
   let input: TensorRef | undefined;
@@ -173,8 +179,8 @@ function readSequential(config: unknown, version: KerasVersion, notes: string[],
     if (!previous) {
       // Keras 1/2: the first layer carries the input shape itself; make the InputLayer explicit.
       const inputName = `${base.name}_input`;
-      const batchShape = firstInputShape(raw, base, version, nested);
-      if (!nested) notes.push(`first layer "${base.name}" declares the input shape ${shapeText(batchShape)} (Keras 1/2 form): input "${inputName}" made explicit`);
+      const batchShape = firstInputShape(raw, base, version, depth);
+      if (depth === 0) notes.push(`first layer "${base.name}" declares the input shape ${shapeText(batchShape)} (Keras 1/2 form): input "${inputName}" made explicit`);
       out.layers.push({ className: "InputLayer", name: inputName, config: { batch_shape: batchShape, dtype: base.config["input_dtype"] ?? "float32" }, calls: [] });
       previous = input = [inputName, 0, 0];
     }
@@ -188,9 +194,10 @@ function readSequential(config: unknown, version: KerasVersion, notes: string[],
 const shapeText = (shape: unknown[] | undefined) => `[${(shape ?? []).map((d) => (d === null ? "None" : String(d))).join(", ")}]`;
 
 /** The batch shape a first layer declares: its own, or a nested model's input's (unknown inside a nested model). */
-function firstInputShape(raw: Json, base: Omit<ArchLayer, "calls">, version: KerasVersion, nested: boolean): unknown[] | undefined {
+function firstInputShape(raw: Json, base: Omit<ArchLayer, "calls">, version: KerasVersion, depth: number): unknown[] | undefined {
+  const nested = depth > 0;
   if (MODEL_CLASSES.has(base.className)) {
-    const inner = readArchitecture(raw, version, true);
+    const inner = readArchitecture(raw, version, depth + 1);
     const first = inner.layers.find((l) => l.name === inner.inputs[0]?.[0]);
     const shape = first?.config["batch_shape"];
     if (Array.isArray(shape) || nested) return Array.isArray(shape) ? shape : undefined;
@@ -219,10 +226,10 @@ function inputShapeOf(config: Config, name: string): unknown[] {
   throw new KerasError(`first layer "${name}" declares no input shape (batch_input_shape / input_shape)`);
 }
 
-function readFunctional(config: unknown, version: KerasVersion, notes: string[]): Architecture {
+function readFunctional(config: unknown, version: KerasVersion, notes: string[], depth: number): Architecture {
   const { name, layers: rawLayers } = layerList(config, notes);
   const c = config as Json;
-  const out = new LayerCollector(version, notes);
+  const out = new LayerCollector(version, notes, depth);
   const key = classKeys();
   for (const raw of rawLayers) {
     const base = baseLayer(raw, version, notes);
