@@ -9,7 +9,7 @@ import type { WeightsByLayer } from "./weights.js";
 const RNN = new Set(["LSTM", "GRU", "SimpleRNN"]);
 
 /** Keras 1 key → Keras 2 key, for every layer class that had the key. */
-const COMMON_RENAMES: Record<string, string> = {
+const COMMON_RENAMES = new Map(Object.entries({
   init: "kernel_initializer",
   inner_init: "recurrent_initializer",
   inner_activation: "recurrent_activation",
@@ -22,7 +22,9 @@ const COMMON_RENAMES: Record<string, string> = {
   dropout_W: "dropout",
   dropout_U: "recurrent_dropout",
   bias: "use_bias",
-};
+}));
+
+const IMPLEMENTATION = new Map([["cpu", 0], ["mem", 1], ["gpu", 2]]);
 
 /** Renames worth a note: the others (initializers, regularizers, constraints) do nothing at inference. */
 const MEANINGFUL = new Set(["units", "recurrent_activation", "use_bias", "rate"]);
@@ -35,21 +37,21 @@ export function looksLikeKeras1(className: string, config: Config): boolean {
   return (UNITS_CLASSES.has(className) && config["output_dim"] !== undefined && config["units"] === undefined) || config["inner_activation"] !== undefined;
 }
 
-/** Renames Keras 1 config keys in place of a copy; `notes` records what was reinterpreted. */
+/** A copy of a Keras 1 config with Keras 2 key names; `notes` records the renames that matter. */
 export function upgradeKeras1Config(className: string, name: string, config: Config, notes: string[]): Config {
   const c: Config = {};
   const renamed: string[] = [];
   for (const [key, value] of Object.entries(config)) {
-    let target = COMMON_RENAMES[key] ?? key;
+    let target = COMMON_RENAMES.get(key) ?? key;
     if (key === "output_dim" && UNITS_CLASSES.has(className)) target = "units";
     if (key === "p" && /Dropout/.test(className)) target = "rate";
     if (className === "Embedding" && key === "init") target = "embeddings_initializer";
     if (className === "Embedding" && key === "dropout") continue; // Keras 1 word dropout: training only
     if (target !== key && MEANINGFUL.has(target)) renamed.push(`${key}→${target}`);
-    c[target] = value;
+    Object.defineProperty(c, target, { value, enumerable: true, writable: true, configurable: true }); // even "__proto__"
   }
   if (RNN.has(className) && typeof config["consume_less"] === "string") {
-    c["implementation"] = { cpu: 0, mem: 1, gpu: 2 }[config["consume_less"]] ?? 0;
+    c["implementation"] = IMPLEMENTATION.get(config["consume_less"]) ?? 0;
     delete c["consume_less"];
   }
   if (renamed.length > 0) notes.push(`${className} "${name}": Keras 1 config keys ${renamed.join(", ")}`);
@@ -100,7 +102,7 @@ function wrappedClass(config: Config, key: string): string | undefined {
 }
 
 function fuseOne(className: string, layerName: string, list: Weight[]): { weights: Weight[]; gates?: string } {
-  const spec = PER_GATE[className];
+  const spec = Object.hasOwn(PER_GATE, className) ? PER_GATE[className] : undefined;
   if (!spec || list.length !== spec.count) return { weights: list };
   const gates = spec.order.map((g) => list.slice(3 * g, 3 * g + 3));
   const names = ["kernel", "recurrent_kernel", "bias"];
