@@ -75,7 +75,7 @@ describe("failed reads are errors, not garbage", () => {
       const kernel = await withH5(w, (f) => f.get(path).value as Float32Array);
       const edited = await editH5(w, { skip: (p) => p === path, extra: [{ path, data: kernel, shape: [8, 3], compression: 6, chunks: [8, 3] }] });
       const at = findZlib(edited);
-      for (let i = at + 6; i < at + 30; i++) edited[i] ^= 0x5a;
+      for (let i = at + 6; i < at + 30; i++) edited[i] = edited[i]! ^ 0x5a;
       return edited;
     });
     expect(await outcome(bytes)).toBe(`keras2ts: model.keras: weight "${path}" cannot be read (corrupt data, or data stored outside the file)`);
