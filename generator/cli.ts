@@ -1,5 +1,5 @@
 /** The command line: argument parsing and file I/O around the library. Errors are one line, exit 1. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
@@ -62,7 +62,7 @@ async function runGenerate(args: Common & { out: string; "inline-runtime": boole
 /** `--check`: succeed only when every output file exists with exactly the text it would get. */
 function checkCurrent(files: { path: string; text: string }[]): void {
   for (const f of files) {
-    const current = existsSync(f.path) ? readFileSync(f.path, "utf8") : undefined;
+    const current = existsSync(f.path) && statSync(f.path).isFile() ? readFileSync(f.path, "utf8") : undefined;
     if (current !== f.text) {
       throw new KerasError(`${basename(f.path)} is ${current === undefined ? "missing" : "stale"}: regenerate it without --check`);
     }

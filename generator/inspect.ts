@@ -56,19 +56,22 @@ export function inspectModel(model: Model): InspectReport {
 
 const shapeText = (s: (number | null)[]) => `(${s.map((d) => d ?? "None").join(", ")})`;
 
+/** Names from the file shown on one line, without control, line-separator or bidi characters. */
+const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
+
 export function formatInspect(r: InspectReport): string {
   const lines = [
-    `Model "${r.model}" from ${r.source} (Keras ${r.kerasVersion})`,
-    ...r.notes.map((n) => `  note: ${n}`),
-    `Inputs:  ${r.inputs.map((i) => `${i.name} ${shapeText(i.shape)} ${i.dtype}`).join(", ")}`,
-    `Outputs: ${r.outputs.map((o) => `${o.name} ${shapeText(o.shape)}`).join(", ")}`,
+    `Model "${printable(r.model)}" from ${printable(r.source)} (Keras ${printable(r.kerasVersion)})`,
+    ...r.notes.map((n) => `  note: ${printable(n)}`),
+    `Inputs:  ${r.inputs.map((i) => `${printable(i.name)} ${shapeText(i.shape)} ${i.dtype}`).join(", ")}`,
+    `Outputs: ${r.outputs.map((o) => `${printable(o.name)} ${shapeText(o.shape)}`).join(", ")}`,
     "",
     "Layers:",
   ];
   for (const l of r.layers) {
-    lines.push(`  ${l.name} (${l.className})  output ${l.outputShapes.map(shapeText).join(", ")}  params ${l.params}`);
+    lines.push(`  ${printable(l.name)} (${printable(l.className)})  output ${l.outputShapes.map(shapeText).join(", ")}  params ${l.params}`);
     for (const w of l.weights) {
-      lines.push(`    ${w.name} [${w.shape.join(", ")}]${w.fileName !== w.name ? `  (file: ${w.fileName})` : ""}`);
+      lines.push(`    ${printable(w.name)} [${w.shape.join(", ")}]${w.fileName !== w.name ? `  (file: ${printable(w.fileName)})` : ""}`);
       for (const s of w.slices) lines.push(`      ${s}`);
     }
   }
