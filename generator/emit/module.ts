@@ -42,6 +42,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     ctx.nameValue(io.value, id);
     return id;
   });
+  const paramIds = model.inputs.map((io) => pool.claim(identifierFrom(io.name)));
   for (const call of model.calls) {
     const emitter = emitterFor(call.layer);
     const identity = typeof emitter.identity === "function" ? emitter.identity(call.layer, call.inputs.map((v) => ctx.shape(v))) : emitter.identity;
@@ -57,7 +58,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
 
   const single = model.outputs.length === 1;
   const stateful = ctx.states.some((s) => s.stateful);
-  const body = sessionBody(model, ctx, inputIds, outIds); // first: it imports runtime functions too
+  const body = sessionBody(model, ctx, { inputIds, paramIds, outIds }); // first: it imports runtime functions too
   const code = renderModule({
     sourceName: commentText(model.sourceName),
     kerasVersion: commentText(model.kerasVersion.raw),
@@ -80,7 +81,16 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   return { code, weights };
 }
 
-function sessionBody(model: Model, ctx: ModuleContext, inputIds: string[], outIds: string[]): string {
+interface SessionIds {
+  /** Float64 buffers the inputs are copied into. */
+  readonly inputIds: string[];
+  /** `predict`'s parameter names, one per input. */
+  readonly paramIds: string[];
+  /** Float32 output arrays, reused across calls. */
+  readonly outIds: string[];
+}
+
+function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, outIds }: SessionIds): string {
   const lines: string[] = [];
   const dynamic = (dims: Shape) => dims.some((d) => typeof d === "string");
   for (const b of ctx.buffers) {
@@ -92,11 +102,13 @@ function sessionBody(model: Model, ctx: ModuleContext, inputIds: string[], outId
     lines.push(dynamic(dims) ? `  let ${outIds[k]} = new Float32Array(0);` : `  const ${outIds[k]} = new Float32Array(${ctx.size(dims)});`);
   });
   const single = model.outputs.length === 1;
+  // Multi-output results go in one array made once: predict allocates nothing.
+  if (!single) lines.push(`  const results: Float32Array[] = [${outIds.join(", ")}];`);
   for (const f of ctx.funcs) lines.push("", ...f.map((l) => (l ? `  ${l}` : l)));
 
-  const names = `[${model.inputs.map((io) => stringLiteral(io.name)).join(", ")}]`;
-  lines.push("", `  function predict(...xs: ArrayLike<number>[]): ${single ? "Float32Array" : "Float32Array[]"} {`);
-  lines.push(`    ${ctx.rt("checkArgCount")}(xs.length, ${names});`);
+  const params = paramIds.map((p) => `${p}?: ArrayLike<number>`).join(", ");
+  lines.push("", `  function predict(${params}): ${single ? "Float32Array" : "Float32Array[]"} {`);
+  lines.push(`    ${ctx.rt("checkArgCount")}(arguments.length, inputs);`);
   const declared = new Set<string>();
   model.inputs.forEach((io, k) => {
     const dims = ctx.shape(io.value);
@@ -104,7 +116,7 @@ function sessionBody(model: Model, ctx: ModuleContext, inputIds: string[], outId
     if (sym !== undefined && !declared.has(sym)) {
       declared.add(sym);
       const step = ctx.size(dims.filter((d) => d !== sym));
-      lines.push(`    const ${sym} = ${ctx.rt("sequenceLength")}(xs[${k}], ${stringLiteral(io.name)}, ${step});`);
+      lines.push(`    const ${sym} = ${ctx.rt("sequenceLength")}(${paramIds[k]}, ${stringLiteral(io.name)}, ${step});`);
     }
   });
   for (const b of ctx.buffers.filter((b) => dynamic(b.dims))) {
@@ -112,17 +124,19 @@ function sessionBody(model: Model, ctx: ModuleContext, inputIds: string[], outId
   }
   model.outputs.forEach((io, k) => {
     const dims = ctx.shape(io.value);
-    if (dynamic(dims)) lines.push(`    if (${outIds[k]}.length !== ${ctx.size(dims)}) ${outIds[k]} = new Float32Array(${ctx.size(dims)});`);
+    if (!dynamic(dims)) return;
+    const grow = `${outIds[k]} = new Float32Array(${ctx.size(dims)});${single ? "" : ` results[${k}] = ${outIds[k]};`}`;
+    lines.push(`    if (${outIds[k]}.length !== ${ctx.size(dims)}) { ${grow} }`);
   });
   model.inputs.forEach((io, k) => {
-    lines.push(`    ${ctx.rt("readInput")}(xs[${k}], ${stringLiteral(io.name)}, ${ctx.size(ctx.shape(io.value))}, ${inputIds[k]});`);
+    lines.push(`    ${ctx.rt("readInput")}(${paramIds[k]}, ${stringLiteral(io.name)}, ${ctx.size(ctx.shape(io.value))}, ${inputIds[k]});`);
   });
   for (const s of ctx.states.filter((s) => !s.stateful)) lines.push(`    ${s.id}.fill(0);`);
   lines.push(...ctx.body.map((l) => `    ${l}`));
   model.outputs.forEach((io, k) => {
     lines.push(`    ${ctx.rt("writeOutput")}(${ctx.buffer(io.value)}, 0, ${ctx.size(ctx.shape(io.value))}, ${outIds[k]});`);
   });
-  lines.push(single ? `    return ${outIds[0]};` : `    return [${outIds.join(", ")}];`, "  }");
+  lines.push(single ? `    return ${outIds[0]};` : "    return results;", "  }");
 
   const stateful = ctx.states.filter((s) => s.stateful);
   lines.push("", "  function resetStates(): void {");
