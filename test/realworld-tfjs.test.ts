@@ -18,7 +18,10 @@ const NO_TFJS_REFERENCE: Record<string, string> = {
 };
 
 /** Looser tolerances, each with its reason. */
-const TOLERANCE: Record<string, { atol: number; rtol: number; why: string }> = {};
+const TOLERANCE: Record<string, { atol: number; rtol: number; why: string }> = {
+  // Its sigmoid output is ~1e-6 on these inputs: atol 1e-5 would accept anything, so compare relatively.
+  ocean_convlstm: { atol: 1e-10, rtol: 1e-4, why: "saturated sigmoid output" },
+};
 
 const SAMPLES = 2;
 /** tfjs' cpu backend needs ~20 s per sample for the largest files (chemts: two GRU(256) over 82 steps). */
@@ -48,6 +51,8 @@ describe.each(REALWORLD_FILES.filter((f) => !REALWORLD_UNSUPPORTED[f.dir]).map((
         const got = asList(mod.predict(...xs));
         expect(got.length).toBe(want.length);
         got.forEach((g, k) => {
+          // A check is only meaningful when the outputs are well above atol.
+          expect(Math.max(...want[k]!.map(Math.abs)), `output ${k} is within atol of 0 everywhere: set a relative TOLERANCE`).toBeGreaterThan(10 * tol.atol);
           const { excess, index, maxAbs: m } = worstExcess(g, Array.from(want[k]!), tol.atol, tol.rtol);
           maxAbs = Math.max(maxAbs, m);
           expect(excess, `sample ${s} output ${k}: element ${index} got ${g[index]} tfjs ${want[k]![index]}`).toBeLessThanOrEqual(0);
