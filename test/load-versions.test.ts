@@ -227,4 +227,54 @@ describe("Keras 3 files", () => {
       expect(Array.from(asList(withOp.predict(ids))[0]!)).toEqual(Array.from(asList(withMaskZero.predict(ids))[0]!));
     }
   });
+
+  it("does not hand an RNN called with initial_state its input's mask, unlike Keras 2", async () => {
+    const emb = tensor("e", [6, 3]);
+    const cell = [tensor("k", [3, 8]), tensor("r", [2, 8]), tensor("b", [8])];
+    const kt = (layer: string) => ({ class_name: "__keras_tensor__", config: { shape: [], dtype: "float32", keras_history: [layer, 0, 0] } });
+    const lstmConfig = { name: "lstm", units: 2, recurrent_activation: "sigmoid" };
+    const keras3 = (maskZero: boolean) => ({
+      class_name: "Functional",
+      config: {
+        name: "f",
+        layers: [
+          { class_name: "InputLayer", name: "ids", config: { name: "ids", batch_shape: [null, 5] }, inbound_nodes: [] },
+          { class_name: "InputLayer", name: "state", config: { name: "state", batch_shape: [null, 2] }, inbound_nodes: [] },
+          { class_name: "Embedding", name: "embedding", config: { name: "embedding", input_dim: 6, output_dim: 3, mask_zero: maskZero }, inbound_nodes: [{ args: [kt("ids")], kwargs: {} }] },
+          { class_name: "LSTM", name: "lstm", config: lstmConfig, inbound_nodes: [{ args: [kt("embedding")], kwargs: { initial_state: [kt("state"), kt("state")] } }] },
+        ],
+        input_layers: [["ids", 0, 0], ["state", 0, 0]],
+        output_layers: [["lstm", 0, 0]],
+      },
+    });
+    const keras2 = (maskZero: boolean) => ({
+      class_name: "Model",
+      config: {
+        name: "f",
+        layers: [
+          { name: "ids", class_name: "InputLayer", config: { name: "ids", batch_input_shape: [null, 5] }, inbound_nodes: [] },
+          { name: "state", class_name: "InputLayer", config: { name: "state", batch_input_shape: [null, 2] }, inbound_nodes: [] },
+          { name: "embedding", class_name: "Embedding", config: { name: "embedding", input_dim: 6, output_dim: 3, mask_zero: maskZero }, inbound_nodes: [[["ids", 0, 0, {}]]] },
+          { name: "lstm", class_name: "LSTM", config: lstmConfig, inbound_nodes: [[["embedding", 0, 0, {}], ["state", 0, 0, {}], ["state", 0, 0, {}]]] },
+        ],
+        input_layers: [["ids", 0, 0], ["state", 0, 0]],
+        output_layers: [["lstm", 0, 0]],
+      },
+    });
+    const saveables = [
+      { path: "input_layer", name: "ids", vars: [] },
+      { path: "input_layer_1", name: "state", vars: [] },
+      { path: "embedding", name: "embedding", vars: [emb] },
+      { path: "lstm", name: "lstm", vars: [] },
+      { path: "lstm/cell", name: "lstm_cell", vars: cell },
+    ];
+    const k3Masked = await moduleFrom("k3-state-masked", await kerasZip(keras3(true), saveables));
+    const k3Plain = await moduleFrom("k3-state-plain", await kerasZip(keras3(false), saveables));
+    const k2Masked = await moduleFrom("k2-state-masked", await legacyH5({ ids: [], state: [], embedding: [emb], lstm: cell }, keras2(true), "2.2.4"));
+    const k2Plain = await moduleFrom("k2-state-plain", await legacyH5({ ids: [], state: [], embedding: [emb], lstm: cell }, keras2(false), "2.2.4"));
+    const run = (m: GeneratedModule) => Array.from(asList(m.predict([1, 2, 0, 0, 0], [0.3, -0.2]))[0]!);
+    expect(run(k3Masked)).toEqual(run(k3Plain));
+    expect(run(k2Plain)).toEqual(run(k3Plain));
+    expect(run(k2Masked)).not.toEqual(run(k2Plain));
+  });
 });

@@ -65,6 +65,7 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
       initialState: c.initialState.map((r) => produced.get(refKey(r))!),
       ...(c.mask ? { maskInput: produced.get(refKey(c.mask))! } : {}),
       ...(c.literals ? { literals: c.literals } : {}),
+      ...(input.kerasVersion.major >= 3 && c.initialState.length > 0 && !c.mask ? { ignoresInputMask: true } : {}),
     });
   }
 

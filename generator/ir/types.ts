@@ -52,6 +52,11 @@ export interface Call {
   readonly initialState: number[];
   /** An explicit `mask=` value passed at call time. */
   readonly maskInput?: number;
+  /**
+   * Keras 3 hands a layer its input's mask only when it is called with one tensor argument: an RNN
+   * given `initial_state` tensors ignores the mask (which still travels on with its output).
+   */
+  readonly ignoresInputMask?: boolean;
   /** Positional call arguments that are literals (Keras 3 op layers: the 0 of `not_equal(x, 0)`), null where a tensor stands. */
   readonly literals?: readonly (number | boolean | string | null)[];
 }

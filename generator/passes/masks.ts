@@ -56,7 +56,7 @@ function dropUnread(calls: readonly Call[], values: Value[]): void {
   const read = new Set<number>();
   for (const call of calls) {
     const mask = values[call.inputs[0]!]!.mask;
-    if (mask !== undefined && call.maskInput === undefined && (consumesMask(call.layer) || MASK_READERS.has(call.layer.className))) read.add(mask);
+    if (mask !== undefined && call.maskInput === undefined && !call.ignoresInputMask && (consumesMask(call.layer) || MASK_READERS.has(call.layer.className))) read.add(mask);
   }
   for (const v of values) if (v.mask !== undefined && !read.has(v.mask)) delete v.mask;
 }

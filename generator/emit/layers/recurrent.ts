@@ -134,7 +134,7 @@ export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void 
  * mask attached to the input (Masking, Embedding mask_zero), else none.
  */
 export function inputMask(call: Call, ctx: EmitContext): string | undefined {
-  const mask = call.maskInput ?? ctx.maskOf(call.inputs[0]!);
+  const mask = call.maskInput ?? (call.ignoresInputMask ? undefined : ctx.maskOf(call.inputs[0]!));
   return mask === undefined ? undefined : ctx.buffer(mask);
 }
 
