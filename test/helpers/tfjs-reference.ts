@@ -111,6 +111,16 @@ const LAYERS: Record<string, MakeLayer> = {
     const axis = Array.isArray(c["axis"]) ? (c["axis"] as number[])[0] : c["axis"];
     return tf.layers.batchNormalization({ axis: typeof axis === "number" ? axis : -1, epsilon: (c["epsilon"] as number | undefined) ?? 1e-3, center: flag(c, "center", true), scale: flag(c, "scale", true) });
   },
+  ConvLSTM2D: (c, _l, v) => {
+    if (c["stateful"] === true) throw new NoReference("stateful ConvLSTM2D");
+    return tf.layers.convLstm2d({
+      filters: c["filters"] as number, kernelSize: c["kernel_size"] as [number, number], strides: (c["strides"] as [number, number] | undefined) ?? 1,
+      padding: (c["padding"] as "valid" | "same" | undefined) ?? "valid", dilationRate: (c["dilation_rate"] as [number, number] | undefined) ?? 1,
+      kernelInitializer: "zeros", recurrentInitializer: "zeros",
+      activation: act(c["activation"] ?? "tanh", v), recurrentActivation: act(c["recurrent_activation"] ?? "sigmoid", v),
+      useBias: flag(c, "use_bias", true), returnSequences: flag(c, "return_sequences"), returnState: flag(c, "return_state"), goBackwards: flag(c, "go_backwards"),
+    });
+  },
   Bidirectional: (c, layer, v) => {
     const forward = layer.inner["forward"];
     const backward = layer.inner["backward"];
