@@ -1,26 +1,13 @@
 // Reading fixture zips and writing zips with full control over every header field (to lie in them).
 import { deflateSync, unzipSync } from "fflate";
+import { crc32 } from "../../dist/generator/load/crc32.js";
 
 /** Entries of a trusted fixture zip, in file order: [{name, data}]. */
 export function readZip(bytes) {
   return Object.entries(unzipSync(bytes)).map(([name, data]) => ({ name, data }));
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32(data) {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 };
 
 /**
  * A zip of `entries` ({name, data, deflate?, declaredSize?, crc?, compressed?}): stored by default like
