@@ -86,6 +86,9 @@ const RECURRENT: Record<string, MakeLayer> = {
 /** Layers that are the identity at predict time. */
 const identity = (c: Config) => tf.layers.dropout({ rate: typeof c["rate"] === "number" ? c["rate"] : 0 });
 
+/** A 1-D window size as Keras writes it: a number or a one-element list. */
+const one = (v: unknown): number => (Array.isArray(v) ? (v[0] as number) : (v as number));
+
 const LAYERS: Record<string, MakeLayer> = {
   ...RECURRENT,
   Dense: (c, _l, v) => tf.layers.dense({ units: c["units"] as number, activation: act(c["activation"], v), useBias: flag(c, "use_bias", true) }),
@@ -111,6 +114,16 @@ const LAYERS: Record<string, MakeLayer> = {
     const axis = Array.isArray(c["axis"]) ? (c["axis"] as number[])[0] : c["axis"];
     return tf.layers.batchNormalization({ axis: typeof axis === "number" ? axis : -1, epsilon: (c["epsilon"] as number | undefined) ?? 1e-3, center: flag(c, "center", true), scale: flag(c, "scale", true) });
   },
+  Conv1D: (c, _l, v) => {
+    if ((c["groups"] ?? 1) !== 1 || (c["data_format"] ?? "channels_last") !== "channels_last") throw new NoReference("Conv1D with groups or channels_first");
+    if (c["padding"] === "causal") throw new NoReference("causal Conv1D (tfjs has not implemented it)");
+    return tf.layers.conv1d({
+      filters: c["filters"] as number, kernelSize: one(c["kernel_size"]), strides: one(c["strides"] ?? 1), dilationRate: one(c["dilation_rate"] ?? 1),
+      padding: (c["padding"] as "valid" | "same" | undefined) ?? "valid", activation: act(c["activation"], v), useBias: flag(c, "use_bias", true),
+      kernelInitializer: "zeros",
+    });
+  },
+  MaxPooling1D: (c) => tf.layers.maxPooling1d({ poolSize: one(c["pool_size"] ?? 2), strides: one(c["strides"] ?? c["pool_size"] ?? 2), padding: (c["padding"] as "valid" | "same" | undefined) ?? "valid" }),
   ConvLSTM2D: (c, _l, v) => {
     if (c["stateful"] === true) throw new NoReference("stateful ConvLSTM2D");
     return tf.layers.convLstm2d({
