@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { DEFAULT_MAX_OUTPUT_BYTES, formatError, generate, KerasError, loadModel, type ModelOptions } from "./index.js";
+import { DEFAULT_MAX_OUTPUT_BYTES, formatError, generate, KerasError, loadCustomLayers, loadModel, type CustomLayerSource, type ModelOptions } from "./index.js";
 import { DEFAULT_MAX_DATASET_ELEMENTS } from "./load/hdf5.js";
 import { DEFAULT_MAX_UNZIPPED_BYTES } from "./load/keras-zip.js";
 import { formatInspect, inspectModel } from "./inspect.js";
@@ -16,6 +16,7 @@ interface Common {
   timesteps?: number | undefined;
   "max-unzipped-bytes"?: number | undefined;
   "max-weights"?: number | undefined;
+  custom?: CustomLayerSource[] | undefined;
 }
 
 function readInput(args: Common): { bytes: Uint8Array; options: ModelOptions } {
@@ -45,8 +46,10 @@ async function runGenerate(args: Common & { out: string; "inline-runtime": boole
   const ext = extname(args.out);
   if (![".ts", ".js", ".mjs"].includes(ext)) throw new UsageError(`-o must end in .ts, .js or .mjs, got "${basename(args.out)}"`);
   const { bytes, options } = readInput(args);
+  const customLayers = await loadCustomLayers(args.custom ?? [], args.out);
   const files = await generate(bytes, basename(args.out), {
     ...options,
+    ...(customLayers.length > 0 ? { customLayers } : {}),
     language: ext === ".ts" ? "ts" : "js",
     inlineRuntime: args["inline-runtime"],
     ...(args["unroll-limit"] !== undefined ? { unrollLimit: args["unroll-limit"] } : {}),
@@ -71,7 +74,8 @@ function checkCurrent(files: { path: string; text: string }[]): void {
 
 async function runInspect(args: Common & { json: boolean }): Promise<void> {
   const { bytes, options } = readInput(args);
-  const report = inspectModel(await loadModel(bytes, options));
+  const customLayers = await loadCustomLayers(args.custom ?? [], "inspect"); // import specifiers are not used
+  const report = inspectModel(await loadModel(bytes, { ...options, ...(customLayers.length > 0 ? { customLayers } : {}) }));
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatInspect(report)}\n`);
 }
 
@@ -82,7 +86,22 @@ const modelOptions = {
   timesteps: { type: "number", describe: "fix a variable sequence length to N timesteps" },
   "max-unzipped-bytes": { type: "number", coerce: wholeNumber("max-unzipped-bytes", 1), describe: `largest uncompressed .keras content accepted (default ${DEFAULT_MAX_UNZIPPED_BYTES})` },
   "max-weights": { type: "number", coerce: wholeNumber("max-weights", 1), describe: `largest number of weight values accepted, per tensor and in total (default ${DEFAULT_MAX_DATASET_ELEMENTS})` },
+  custom: { type: "string", coerce: customSources, describe: "NAME=FILE: a layer (by name, else by class) computed by your implementation in FILE (.ts/.js); repeatable" },
 } as const;
+
+/** `--custom NAME=FILE`, repeatable (yargs gives a string, or an array when repeated). */
+function customSources(v: unknown): CustomLayerSource[] {
+  const sources = (Array.isArray(v) ? v : [v]).map((entry) => {
+    const text = String(entry);
+    const eq = text.indexOf("=");
+    if (eq <= 0 || eq === text.length - 1) throw new UsageError(`--custom expects NAME=FILE (e.g. --custom Scale=./scale.ts), got "${text}"`);
+    return { name: text.slice(0, eq), path: text.slice(eq + 1) };
+  });
+  const names = sources.map((s) => s.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UsageError(`--custom ${twice} is given twice`);
+  return sources;
+}
 
 /** A flag value that must be a whole number ≥ min: "abc" or NaN must not silently disable a limit. */
 function wholeNumber(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {

@@ -1,6 +1,7 @@
 /**
  * keras2ts as a library: `generate()` turns the bytes of a Keras file into the text of the files to
- * write. No file system access happens here; the CLI does the I/O.
+ * write. No file system access happens here; the CLI does the I/O (and `loadCustomLayers`, in
+ * custom-layers.ts, loads `--custom` implementation files).
  */
 import { createRequire } from "node:module";
 import type * as TypeScript from "typescript";
@@ -10,6 +11,8 @@ import { buildModel } from "./ir/build.js";
 import { assignGroupedWeights } from "./ir/grouped-weights.js";
 import type { Model, Shape } from "./ir/types.js";
 import { verifyModel } from "./ir/verify.js";
+import { bindCustomLayers } from "./ir/bind-custom.js";
+import type { CustomLayer } from "./custom-layers.js";
 import { readArchitecture } from "./load/architecture.js";
 import { loadModelFile, type LoadLimits } from "./load/index.js";
 import { layerWeights } from "./load/layer-weights.js";
@@ -20,6 +23,7 @@ import { runPasses } from "./passes/index.js";
 
 export { KerasError, formatError } from "./errors.js";
 export type { Model } from "./ir/types.js";
+export { loadCustomLayers, type CustomLayer, type CustomLayerImplementation, type CustomLayerSource } from "./custom-layers.js";
 
 export interface ModelOptions extends LoadLimits {
   /** Base name of the model file, used in the generated header and messages. */
@@ -28,6 +32,8 @@ export interface ModelOptions extends LoadLimits {
   readonly configText?: string;
   /** Fix variable sequence lengths to this many timesteps. */
   readonly timesteps?: number;
+  /** Implementations of layers keras2ts cannot translate (`--custom`; load files with `loadCustomLayers`). */
+  readonly customLayers?: readonly CustomLayer[];
 }
 
 export interface GenerateOptions extends ModelOptions {
@@ -60,8 +66,13 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
   if (/\.keras$/i.test(options.sourceName) && file.format !== "keras-zip") architecture.notes.unshift("the file is named .keras but holds HDF5 (read by content)");
   const weights = layerWeights(architecture, file);
   const info = { version: file.kerasVersion };
+  const customFor = bindCustomLayers(architecture, options.customLayers ?? []);
   const model = buildModel(
-    { architecture, weights, kerasVersion: file.kerasVersion, sourceName: options.sourceName, ...(options.timesteps ? { timesteps: options.timesteps } : {}) },
+    {
+      architecture, weights, kerasVersion: file.kerasVersion, sourceName: options.sourceName,
+      ...(options.timesteps ? { timesteps: options.timesteps } : {}),
+      ...(customFor ? { customFor } : {}),
+    },
     (layer, inputs) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info)),
   );
   const specs = (layer: Model["calls"][number]["layer"], inputs: readonly Shape[]) => emitterFor(layer).weightSpecs(layer, inputs, info);

@@ -29,6 +29,10 @@ export class ModuleContext implements EmitContext {
   readonly funcs: string[][] = [];
   readonly body: string[] = [];
   readonly runtimeUsed = new Set<string>();
+  /** Module imports besides the runtime: specifier → identifier. */
+  readonly imports = new Map<string, string>();
+  readonly declarations: string[] = [];
+  readonly epilogue: string[] = [];
 
   private readonly valueBuffers = new Map<number, string>();
   private readonly weightIds = new Map<string, string>();
@@ -154,6 +158,23 @@ export class ModuleContext implements EmitContext {
 
   line(...lines: string[]): void {
     this.body.push(...lines);
+  }
+
+  importModule(specifier: string, base: string): string {
+    let id = this.imports.get(specifier);
+    if (!id) {
+      id = this.pool.claim(base);
+      this.imports.set(specifier, id);
+    }
+    return id;
+  }
+
+  declare(...lines: string[]): void {
+    this.declarations.push(...lines);
+  }
+
+  afterWeights(...lines: string[]): void {
+    this.epilogue.push(...lines);
   }
 
   private base(layer: Layer): string {

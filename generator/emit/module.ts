@@ -65,11 +65,12 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     modelName: commentText(model.name),
     inputSummary: model.inputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
     outputSummary: model.outputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
-    runtimeImport: options.inlineRuntime ? "" : runtimeImportLine(ctx, options.runtimeImportExt ?? ".js"),
+    runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx, options.runtimeImportExt ?? ".js")) + moduleImportLines(ctx),
     inputEntries: model.inputs
       .map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))}, dtype: ${stringLiteral(model.values[io.value]!.dtype)} },`)
       .join("\n"),
     outputEntries: model.outputs.map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))} },`).join("\n"),
+    declarations: ctx.declarations.length > 0 ? `${ctx.declarations.join("\n")}\n\n` : "",
     returnType: single ? "Float32Array" : "Float32Array[]",
     stateful,
     sessionBody: body,
@@ -78,7 +79,8 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   const weights = ctx.weights
     .map((w) => `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${float32ArrayLiteral(w.data)};\n`)
     .join("");
-  return { code, weights };
+  const epilogue = ctx.epilogue.length > 0 ? `\n// ---- custom layer weights ----\n${ctx.epilogue.join("\n")}\n` : "";
+  return { code, weights: weights + epilogue };
 }
 
 interface SessionIds {
@@ -148,6 +150,11 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
 function runtimeImportLine(ctx: ModuleContext, ext: string): string {
   const used = [...ctx.runtimeUsed].sort();
   return `import { ${used.join(", ")} } from "./${RUNTIME_FILE_BASE}${ext}";\n`;
+}
+
+/** Imports of custom layer implementations (`--custom`), in the order layers use them. */
+function moduleImportLines(ctx: ModuleContext): string {
+  return [...ctx.imports].map(([specifier, id]) => `import * as ${id} from ${stringLiteral(specifier)};\n`).join("");
 }
 
 /** One identifier prefix per layer, unique across the model. */

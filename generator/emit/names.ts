@@ -53,6 +53,16 @@ export function stringLiteral(text: string): string {
   return JSON.stringify(text).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/**
+ * A JS expression for a JSON value (a layer config): the JSON text with invisible characters escaped.
+ * A `"__proto__"` key in an object literal would set the prototype instead: such values go through JSON.parse.
+ */
+export function jsonLiteral(value: unknown): string {
+  const json = JSON.stringify(value) ?? "null";
+  if (/"__proto__"\s*:/.test(json)) return `JSON.parse(${stringLiteral(json)})`;
+  return json.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Text safe inside a `//` comment or a JSDoc block: one line, no comment terminators, nothing invisible. */
 export function commentText(text: string): string {
   return text

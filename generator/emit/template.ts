@@ -12,6 +12,8 @@ export interface ModuleSlots {
   readonly runtimeImport: string;
   readonly inputEntries: string;
   readonly outputEntries: string;
+  /** Module-level declarations (custom layers), each line ending in a newline, then a blank line; or "". */
+  readonly declarations: string;
   readonly returnType: string;
   readonly stateful: boolean;
   readonly sessionBody: string;

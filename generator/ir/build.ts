@@ -5,7 +5,7 @@
 import { KerasError, layerError } from "../errors.js";
 import type { Architecture, ArchLayer, TensorRef } from "../load/architecture.js";
 import type { Weight } from "./types.js";
-import type { Call, Config, DType, KerasVersion, Layer, Model, Shape, Value } from "./types.js";
+import type { Call, Config, CustomBinding, DType, KerasVersion, Layer, Model, Shape, Value } from "./types.js";
 
 /** Output shapes of a layer for given input shapes (supplied by the layer registry). */
 export type ShapeFn = (layer: Layer, inputs: readonly Shape[]) => Shape[];
@@ -17,6 +17,8 @@ export interface BuildInput {
   readonly sourceName: string;
   /** Fixes every variable sequence length to this many steps. */
   readonly timesteps?: number;
+  /** The custom implementation bound to a layer, if any (`--custom`). */
+  readonly customFor?: (layer: ArchLayer) => CustomBinding | undefined;
 }
 
 const refKey = (r: TensorRef) => `${r[0]}\u0000${r[1]}\u0000${r[2]}`;
@@ -28,7 +30,9 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
   const layers = new Map<string, Layer>();
   for (const a of arch.layers) {
     if (layers.has(a.name)) throw new KerasError(`two layers are named ${JSON.stringify(a.name)}`);
-    layers.set(a.name, makeLayer(a.className, a.name, a.config, input.weights.get(a.name) ?? []));
+    const custom = input.customFor?.(a);
+    const layer = makeLayer(a.className, a.name, a.config, input.weights.get(a.name) ?? []);
+    layers.set(a.name, { ...layer, ...(a.userDefined ? { userDefined: true } : {}), ...(custom ? { custom } : {}) });
   }
   const newValue = (shape: Shape, dtype: DType): number => {
     values.push({ id: values.length, shape, dtype });

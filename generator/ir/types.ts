@@ -32,6 +32,20 @@ export interface Layer {
   weights: Weight[];
   /** Wrapped layers: Bidirectional `forward`/`backward`, TimeDistributed `layer`. */
   readonly inner: Readonly<Record<string, Layer>>;
+  /** The class is defined outside Keras (a Keras 3 `module` not under keras, or a registered `package>Class` name). */
+  readonly userDefined?: boolean;
+  /** A user-supplied implementation (`--custom`) computes this layer. */
+  readonly custom?: CustomBinding;
+}
+
+/** A custom layer implementation bound to a layer (see generator/custom-layers.ts). */
+export interface CustomBinding {
+  /** The `--custom` name that matched (the layer's name or its class). */
+  readonly match: string;
+  /** Import specifier of the implementation, relative to the generated module's folder. */
+  readonly specifier: string;
+  /** The implementation's `outputShape`, called while the model is built. */
+  readonly outputShape: (inputShapes: readonly (readonly number[])[], config: Readonly<Record<string, unknown>>) => unknown;
 }
 
 /** A tensor flowing between layer calls. */

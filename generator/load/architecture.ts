@@ -29,6 +29,8 @@ export interface ArchLayer {
   readonly calls: ArchCall[];
   /** Where a Keras 3 weights file stores this layer: class-counter keys, e.g. `sequential/dense_1`. */
   readonly weightPath?: string;
+  /** The class is defined outside Keras (see `isUserDefined`). */
+  readonly userDefined?: boolean;
 }
 
 /** A flattened nested model whose weights a legacy HDF5 file keeps in one group, in Keras' legacy order. */
@@ -92,7 +94,15 @@ function baseLayer(raw: Json, version: KerasVersion, notes: string[]): Omit<Arch
   const name = typeof config["name"] === "string" ? config["name"] : typeof raw["name"] === "string" ? raw["name"] : "";
   if (name === "") throw new KerasError(`a layer of class ${className} has no name`);
   if (MODEL_CLASSES.has(className)) return { className, name, config };
-  return { className, name, config: normalizeLayerConfig(className, name, config, version, notes) };
+  const userDefined = isUserDefined(raw, className) ? { userDefined: true } : {};
+  return { className, name, config: normalizeLayerConfig(className, name, config, version, notes), ...userDefined };
+}
+
+/** Keras 3 records the defining module (`keras.layers` for built-ins); Keras 2 a registered `package>Class` name. */
+function isUserDefined(raw: Json, className: string): boolean {
+  const module = raw["module"];
+  if (typeof module === "string" && module !== "keras" && !module.startsWith("keras.")) return true;
+  return className.includes(">") || (typeof raw["registered_name"] === "string" && raw["registered_name"].includes(">"));
 }
 
 /** Keras 3 weight files key layers by snake_case class name, numbered in model order. */

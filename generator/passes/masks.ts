@@ -77,7 +77,7 @@ function outputMasks(call: Call, values: readonly Value[], newMask: (shape: Shap
   if (cls === "TimeDistributed") checkTimeDistributed(layer);
   if (PASS_THROUGH.has(cls)) return [mask];
   if (MERGES.has(cls)) return [mergeMask(call, values)];
-  if (MASK_USERS.has(cls)) {
+  if (MASK_USERS.has(cls) || layer.custom) {
     throw layerError(layer, "receives a mask (from Masking, Embedding mask_zero or mask=), which keras2ts does not apply for this layer");
   }
   return []; // Keras drops the mask at layers without masking support

@@ -28,6 +28,8 @@ import { rescaling } from "./rescaling.js";
 import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
 import { compareOps } from "./compare.js";
+import { customLayer } from "./custom.js";
+import { identifierFrom } from "../names.js";
 
 const EMITTERS: readonly LayerEmitter[] = [
   activationLayer, dense, identityLayers, lstm,
@@ -44,10 +46,23 @@ const EMITTERS: readonly LayerEmitter[] = [
 const BY_CLASS = new Map<string, LayerEmitter>();
 for (const e of EMITTERS) for (const c of e.classNames) BY_CLASS.set(c, e);
 
+/** The emitter of a layer: its custom implementation (`--custom`) if it has one, else by class. */
 export function emitterFor(layer: Layer): LayerEmitter {
+  if (layer.custom) return customLayer;
   const emitter = BY_CLASS.get(layer.className);
-  if (!emitter) throw layerError(layer, `unsupported layer class "${layer.className}" (supported: ${supportedClasses().join(", ")})`);
+  if (!emitter) throw unsupported(layer);
   return emitter;
+}
+
+/** What to tell the user: Lambda and user-defined classes need their implementation supplied. */
+function unsupported(layer: Layer): Error {
+  const hint = (name: string) => `--custom ${name}=./${identifierFrom(name)}.ts`;
+  if (layer.className === "Lambda") {
+    return layerError(layer, `Lambda layer (Python code keras2ts cannot translate): supply its TypeScript implementation with ${hint(layer.name)}`);
+  }
+  const shortClass = layer.className.slice(layer.className.lastIndexOf(">") + 1);
+  if (layer.userDefined) return layerError(layer, `custom layer: supply its TypeScript implementation with ${hint(shortClass)}`);
+  return layerError(layer, `unsupported layer class "${layer.className}" (supported: ${supportedClasses().join(", ")}; or supply an implementation with ${hint(shortClass)})`);
 }
 
 export function supportedClasses(): string[] {

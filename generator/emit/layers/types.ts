@@ -72,4 +72,10 @@ export interface EmitContext {
   func(lines: readonly string[]): void;
   /** Writes statements into `predict`, in order. */
   line(...lines: string[]): void;
+  /** Imports a module (`import * as id from specifier`, once per specifier) and returns its identifier. */
+  importModule(specifier: string, base: string): string;
+  /** Module-level TypeScript declarations, placed before the session (they cannot use weights). */
+  declare(...lines: string[]): void;
+  /** Module-level JavaScript statements run after the weight constants exist (no type syntax). */
+  afterWeights(...lines: string[]): void;
 }
