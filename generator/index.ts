@@ -16,13 +16,14 @@ import type { CustomLayer } from "./custom-layers.js";
 import { readArchitecture } from "./load/architecture.js";
 import { loadModelFile, type LoadLimits } from "./load/index.js";
 import { layerWeights } from "./load/layer-weights.js";
-import { emitModuleParts } from "./emit/module.js";
+import { emitModuleParts, type WeightEncoding } from "./emit/module.js";
 import { emitterFor } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
 import { runPasses } from "./passes/index.js";
 
 export { KerasError, formatError } from "./errors.js";
 export type { Model } from "./ir/types.js";
+export type { WeightEncoding } from "./emit/module.js";
 export { loadCustomLayers, type CustomLayer, type CustomLayerImplementation, type CustomLayerSource } from "./custom-layers.js";
 
 export interface ModelOptions extends LoadLimits {
@@ -43,6 +44,8 @@ export interface GenerateOptions extends ModelOptions {
   readonly inlineRuntime?: boolean;
   /** Timestep loops at most this long are unrolled. */
   readonly unrollLimit?: number;
+  /** "literal" (default): decimal `Float32Array` literals; "base64": exact bits in about a third of the text. */
+  readonly weightEncoding?: WeightEncoding;
   /** Refuse models whose generated module would exceed this many bytes. */
   readonly maxOutputBytes?: number;
 }
@@ -90,6 +93,7 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
   const { code, weights } = emitModuleParts(model, {
     inlineRuntime: options.inlineRuntime ?? false,
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
+    ...(options.weightEncoding !== undefined ? { weightEncoding: options.weightEncoding } : {}),
   });
   const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   if (code.length + weights.length > limit) {

@@ -603,6 +603,34 @@ export function copyStrided(
   }
 }
 
+// ---- weights -----------------------------------------------------------------------------------
+
+/**
+ * Decodes weights written with `--weights base64`: base64 of little-endian float32 bytes, white space
+ * ignored. Runs once per tensor when the module loads; needs no `atob` or `Buffer`.
+ */
+export function decodeFloat32(text: string): Float32Array {
+  const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const bytes = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let n = 0;
+  let bits = 0;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const d = digits.indexOf(text[i]!);
+    if (d < 0) continue; // white space and '=' padding
+    bits = (bits << 6) | d;
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      bytes[n++] = (bits >> count) & 0xff;
+    }
+  }
+  const view = new DataView(bytes.buffer, 0, n);
+  const out = new Float32Array(n >> 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
 // ---- inputs and outputs --------------------------------------------------------------------------
 
 /** Copies one flattened input sample into a buffer, checking its length (a string is not an array of numbers). */

@@ -65,6 +65,7 @@ async function benchOne(s: Subject, tmp: string) {
   const tsFiles = await generate(bytes, "model.ts", { sourceName: basename(s.model) });
   const genMs = performance.now() - genStart;
   const moduleText = tsFiles[0]!.text;
+  const base64Text = (await generate(bytes, "model.ts", { sourceName: basename(s.model), weightEncoding: "base64" }))[0]!.text;
   const dir = join(tmp, s.name.replace(/\W+/g, "_"));
   mkdirSync(dir, { recursive: true });
   for (const f of await generate(bytes, "model.mjs", { sourceName: basename(s.model), language: "js" })) writeFileSync(join(dir, f.name), f.text);
@@ -84,7 +85,7 @@ async function benchOne(s: Subject, tmp: string) {
     tfjs = `cannot run it: ${err.message}`;
   }
   const runtimeText = tsFiles[1]?.text ?? "";
-  return { s, genMs, moduleText, runtimeText, oursUs, oursDiff, tfjs };
+  return { s, genMs, moduleText, base64Text, runtimeText, oursUs, oursDiff, tfjs };
 }
 
 async function main(): Promise<void> {
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
       rows.push(
         `| ${s.name} | ${fmt(r.oursUs)} | ${t ? fmt(t.us) : "—"} | ${t ? `**${(t.us / r.oursUs).toFixed(1)}×**` : typeof r.tfjs === "string" ? r.tfjs : ""} | ${r.oursDiff.toExponential(1)} | ${t ? t.diff.toExponential(1) : "—"} |`,
       );
-      sizes.push(`| ${s.name} | ${r.genMs.toFixed(0)} ms | ${kb(r.moduleText.length)} | ${kb(gzipSync(r.moduleText).length)} |`);
+      sizes.push(`| ${s.name} | ${r.genMs.toFixed(0)} ms | ${kb(r.moduleText.length)} | ${kb(gzipSync(r.moduleText).length)} | ${kb(r.base64Text.length)} | ${kb(gzipSync(r.base64Text).length)} |`);
       console.error(`done: ${s.name}`);
     }
   } finally {
@@ -112,8 +113,8 @@ async function main(): Promise<void> {
   console.log("|---|---|---|---|---|---|");
   rows.forEach((r) => console.log(r));
   console.log("\nGeneration (TypeScript, in-process) and generated module size (weights inlined as text):\n");
-  console.log("| model | generate | module | module gzip |");
-  console.log("|---|---|---|---|");
+  console.log("| model | generate | module | module gzip | with --weights base64 | base64 gzip |");
+  console.log("|---|---|---|---|---|---|");
   sizes.forEach((r) => console.log(r));
   const shipped = gzipSync(runtime).length;
   console.log(`\nShared runtime: ${kb(runtime.length)} (${kb(shipped)} gzip) TypeScript, written once beside the modules;`);

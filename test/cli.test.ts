@@ -63,6 +63,7 @@ describe("keras2ts generate", () => {
     expect(run("generate", lstm).code).toBe(2);
     expect(run("generate", lstm, "-o", "x.py").code).toBe(2);
     expect(run("frobnicate").code).toBe(2);
+    expect(run("generate", lstm, "-o", "x.ts", "--weights", "hex").code).toBe(2);
     expect(run().code).toBe(2);
   });
 

@@ -1,7 +1,7 @@
 /** Stage 4: the IR → the text of one generated TypeScript module. */
 import type { Layer, Model, Shape } from "../ir/types.js";
 import { ModuleContext } from "./context.js";
-import { float32ArrayLiteral } from "./float32.js";
+import { float32ArrayLiteral, float32Base64Literal } from "./float32.js";
 import { emitterFor } from "./layers/registry.js";
 import { commentText, identifierFrom, IdentifierPool, stringLiteral } from "./names.js";
 import { RUNTIME_FILE_BASE, runtimeExportNames, inlineRuntime } from "./runtime-source.js";
@@ -10,6 +10,8 @@ import { renderModule } from "./template.js";
 export interface EmitOptions {
   /** Timestep loops at most this long are unrolled (default 32). */
   readonly unrollLimit?: number;
+  /** How weights are written: decimal `Float32Array` literals (default) or base64 decoded at load. */
+  readonly weightEncoding?: WeightEncoding;
   /** Put the used runtime functions inside the module instead of importing the runtime file. */
   readonly inlineRuntime?: boolean;
   /** Extension used in the runtime import specifier (".js" for both TS and JS output). */
@@ -31,6 +33,8 @@ export function emitModule(model: Model, options: EmitOptions = {}): string {
   const { code, weights } = emitModuleParts(model, options);
   return code + weights;
 }
+
+export type WeightEncoding = "literal" | "base64";
 
 export function emitModuleParts(model: Model, options: EmitOptions = {}): ModuleParts {
   const pool = new IdentifierPool([...runtimeExportNames(), ...FIXED_NAMES]);
@@ -58,6 +62,8 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
 
   const single = model.outputs.length === 1;
   const stateful = ctx.states.some((s) => s.stateful);
+  const base64 = options.weightEncoding === "base64";
+  if (base64) ctx.rt("decodeFloat32");
   const body = sessionBody(model, ctx, { inputIds, paramIds, outIds }); // first: it imports runtime functions too
   const code = renderModule({
     sourceName: commentText(model.sourceName),
@@ -77,7 +83,10 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
   });
   const weights = ctx.weights
-    .map((w) => `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${float32ArrayLiteral(w.data)};\n`)
+    .map((w) => {
+      const value = base64 ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})` : float32ArrayLiteral(w.data);
+      return `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${value};\n`;
+    })
     .join("");
   const epilogue = ctx.epilogue.length > 0 ? `\n// ---- custom layer weights ----\n${ctx.epilogue.join("\n")}\n` : "";
   return { code, weights: weights + epilogue };
