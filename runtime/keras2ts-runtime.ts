@@ -16,12 +16,6 @@ export function relu6(x: number): number {
   return x <= 0 ? 0 : x >= 6 ? 6 : x;
 }
 
-/** Keras `ReLU(max_value, negative_slope, threshold)` and `relu` with options. */
-export function reluWith(x: number, negativeSlope: number, maxValue: number, threshold: number): number {
-  const y = x >= threshold ? x : negativeSlope * (x - threshold);
-  return y > maxValue ? maxValue : y;
-}
-
 export function leakyRelu(x: number, slope: number): number {
   return x >= 0 ? x : slope * x;
 }
@@ -205,16 +199,6 @@ export function dense(
   }
 }
 
-/** out[o + j] += Σ_i x[xo + i] · w[i·m + j]: the recurrent term h·U of a gate pre-activation. */
-export function addMatVec(x: Float64Array, xo: number, n: number, w: Float32Array, out: Float64Array, o: number, m: number): void {
-  for (let i = 0; i < n; i++) {
-    const xi = x[xo + i]!;
-    if (xi === 0) continue;
-    const wb = i * m;
-    for (let j = 0; j < m; j++) out[o + j]! += xi * w[wb + j]!;
-  }
-}
-
 /**
  * The same product with the kernel stored transposed, (m, n): out[o + r·m + j] = bias[j] +
  * Σ_i x[xo + r·n + i] · wt[j·n + i]. Each output is one contiguous dot product kept in registers
@@ -252,11 +236,6 @@ export function dot(a: Float64Array, ao: number, b: Float32Array, bo: number, n:
   }
   for (; i < n; i++) s0 += a[ao + i]! * b[bo + i]!;
   return s0 + s1 + (s2 + s3);
-}
-
-/** Applies a scalar function to `n` values in place. */
-export function mapInPlace(buf: Float64Array, off: number, n: number, f: (x: number) => number): void {
-  for (let i = off; i < off + n; i++) buf[i] = f(buf[i]!);
 }
 
 // ---- convolution and pooling (channels_last: channels are the fastest-varying index) ----------
@@ -550,7 +529,7 @@ export function prelu(x: Float64Array, outer: number, n: number, inner: number, 
 /**
  * The Keras `ReLU` layer exactly as Keras computes it: values above `threshold` pass (others become
  * 0), are clipped to [0, maxValue] when a maximum is set, then `negativeSlope · relu(threshold − x)`
- * is subtracted. Differs from `reluWith` only at x = threshold and for negative thresholds.
+ * is subtracted (exactly Keras' order, which matters at x = threshold and for negative thresholds).
  */
 export function reluLayer(x: number, negativeSlope: number, maxValue: number, threshold: number): number {
   let y = x > threshold ? x : 0;
@@ -668,23 +647,6 @@ export function writeOutput(src: Float64Array, off: number, n: number, dst: Floa
 }
 
 // ---- recurrent layers, embeddings and masks ------------------------------------------------------
-
-/**
- * out[o + j] += Σ_i x[xo + i] · w[i·ld + col + j] for j < m: the recurrent term for the columns
- * [col, col + m) of an (n, ld) kernel (one gate block of a GRU).
- */
-export function addMatVecCols(
-  x: Float64Array, xo: number, n: number,
-  w: Float32Array, ld: number, col: number,
-  out: Float64Array, o: number, m: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const xi = x[xo + i]!;
-    if (xi === 0) continue;
-    const wb = i * ld + col;
-    for (let j = 0; j < m; j++) out[o + j]! += xi * w[wb + j]!;
-  }
-}
 
 /**
  * Embedding: row `ids[i]` of a (rows, dim) table for each of `n` ids, the ids truncated to whole
