@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { KerasError } from "../generator/index.js";
 import { typecheck } from "./helpers/typecheck.js";
 import { functional, generated, generatedPaths, maxDiff, random, randomArray, sequential, Tensor } from "./helpers/layer-models.js";
+import { permute } from "./helpers/conv-reference.js";
 import { tf, tfjsLayer } from "./helpers/tfjs-reference.js";
 
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
@@ -17,6 +18,14 @@ function paramIndex(shape: readonly number[], axes: readonly number[], idx: read
 }
 
 /** Groups the flat indices of a tensor by their coordinates outside `axes` (one group per normalised slice). */
+/** A 2-D padding/cropping config: one number, one per axis, or (before, after) per axis. */
+type PadSpec = number | readonly (number | readonly number[])[];
+
+/** A Keras `axis` config (a number or a list) as a list. */
+function axisList(axis: number | readonly number[]): number[] {
+  return typeof axis === "number" ? [axis] : [...axis];
+}
+
 function slices(t: Tensor, axes: readonly number[]): number[][] {
   const groups = new Map<string, number[]>();
   for (const idx of t.indices()) {
@@ -42,7 +51,7 @@ describe("BatchNormalization", () => {
     const gamma = scale ? ws.shift()! : null;
     const beta = center ? ws.shift()! : null;
     const [mean, variance] = ws as [number[], number[]];
-    const axes = (Array.isArray(axis) ? axis : [axis]).map((a: number) => (a < 0 ? shape.length + 1 + a : a) - 1);
+    const axes = axisList(axis).map((a) => (a < 0 ? shape.length + 1 + a : a) - 1);
     const x = new Tensor([...shape], input(shape, 2));
     const want = new Tensor([...shape]);
     for (const idx of x.indices()) {
@@ -77,7 +86,7 @@ describe("LayerNormalization and UnitNormalization", () => {
     const gamma = scale || rms ? ws.shift()! : null;
     const beta = center && !rms ? ws.shift()! : null;
     expect(ws).toEqual([]);
-    const axes = (Array.isArray(axis) ? axis : [axis]).map((a: number) => (a < 0 ? shape.length + 1 + a : a) - 1);
+    const axes = axisList(axis).map((a) => (a < 0 ? shape.length + 1 + a : a) - 1);
     const x = new Tensor([...shape], input(shape, 4));
     const want = new Tensor([...shape]);
     for (const group of slices(x, axes)) {
@@ -104,7 +113,7 @@ describe("LayerNormalization and UnitNormalization", () => {
     const shape = [2, 3];
     const { run } = await generated(`layers/unit/${JSON.stringify(axis)}`, sequential(shape, [["UnitNormalization", { name: "u", axis }]]), 1);
     const x = new Tensor(shape, input(shape, 6));
-    const axes = (Array.isArray(axis) ? axis : [axis]).map((a: number) => (a < 0 ? shape.length + 1 + a : a) - 1);
+    const axes = axisList(axis).map((a) => (a < 0 ? shape.length + 1 + a : a) - 1);
     const want = new Tensor(shape);
     for (const group of slices(x, axes)) {
       const norm = Math.sqrt(group.reduce((s, o) => s + x.data[o]! ** 2, 0));
@@ -114,16 +123,6 @@ describe("LayerNormalization and UnitNormalization", () => {
   });
 });
 
-/** Output of a permutation `perm` (0-based) of `shape`, computed index by index. */
-function permuteRef(x: Tensor, perm: readonly number[]): Tensor {
-  const out = new Tensor(perm.map((p) => x.shape[p]!));
-  for (const idx of out.indices()) {
-    const src: number[] = [];
-    perm.forEach((p, k) => (src[p] = idx[k]!));
-    out.set(idx, x.get(...src));
-  }
-  return out;
-}
 
 describe("shape layers", () => {
   it.each([
@@ -136,7 +135,7 @@ describe("shape layers", () => {
   ])("Permute %j by %j", async (shape, dims) => {
     const { run, mod } = await generated(`layers/permute/${shape.join("x")}-${dims.join("")}`, sequential(shape, [["Permute", { name: "p", dims }]]), 1);
     const x = new Tensor(shape, input(shape, 7));
-    const want = permuteRef(x, dims.map((d) => d - 1));
+    const want = permute(x, dims.map((d) => d - 1));
     expect(mod.outputs[0]!.shape).toEqual(want.shape);
     expect(run(Array.from(x.data))[0]).toEqual(Array.from(Float32Array.from(want.data)));
   });
@@ -147,7 +146,7 @@ describe("shape layers", () => {
     const last = await generated("layers/flatten/last", sequential(shape, [["Flatten", { name: "f" }]]), 1);
     expect(last.run(Array.from(x.data))[0]).toEqual(Array.from(Float32Array.from(x.data)));
     const first = await generated("layers/flatten/first", sequential(shape, [["Flatten", { name: "f", data_format: "channels_first" }]]), 1);
-    expect(first.run(Array.from(x.data))[0]).toEqual(Array.from(Float32Array.from(permuteRef(x, [1, 2, 0]).data)));
+    expect(first.run(Array.from(x.data))[0]).toEqual(Array.from(Float32Array.from(permute(x, [1, 2, 0]).data)));
   });
 
   it("Reshape with -1, then Dense on the new last axis", async () => {
@@ -182,7 +181,7 @@ describe("shape layers", () => {
 
 describe("2-D padding, cropping and up-sampling", () => {
   /** Per spatial axis (before, after) as the layer reads its config. */
-  const pairs = (v: number | (number | number[])[]) => (typeof v === "number" ? [[v, v], [v, v]] : v.map((p) => (typeof p === "number" ? [p, p] : p))) as [number, number][];
+  const pairs = (v: PadSpec) => (typeof v === "number" ? [[v, v], [v, v]] : v.map((p) => (typeof p === "number" ? [p, p] : p))) as [number, number][];
   const cases = [
     ["ZeroPadding2D", { padding: 1 }, false],
     ["ZeroPadding2D", { padding: [2, 0] }, false],
@@ -200,12 +199,13 @@ describe("2-D padding, cropping and up-sampling", () => {
     const sp = first ? [1, 2] : [0, 1];
     const out = [...shape];
     let source: (o: number[]) => number[] | null;
+    const c = config as { size?: number | readonly number[]; padding?: PadSpec; cropping?: PadSpec };
     if (cls === "UpSampling2D") {
-      const size = typeof config.size === "number" ? [config.size, config.size] : config.size;
+      const size = typeof c.size === "number" ? [c.size, c.size] : c.size!;
       sp.forEach((a, k) => (out[a] = shape[a]! * size[k]!));
       source = (o) => o.map((i, a) => (sp.includes(a) ? Math.floor(i / size[sp.indexOf(a)]!) : i));
     } else {
-      const p = pairs("padding" in config ? config.padding : config.cropping);
+      const p = pairs((c.padding ?? c.cropping)!);
       const sign = cls === "ZeroPadding2D" ? 1 : -1;
       sp.forEach((a, k) => (out[a] = shape[a]! + sign * (p[k]![0] + p[k]![1])));
       source = (o) => {
@@ -297,7 +297,7 @@ describe("rectifiers and softmax", () => {
     const shape = [3, 4];
     const { run } = await generated(`layers/softmax/${JSON.stringify(axis)}`, sequential(shape, [["Softmax", { name: "s", axis }]]), 1);
     const x = new Tensor(shape, input(shape, 12));
-    const axes = (Array.isArray(axis) ? axis : [axis]).map((a: number) => (a < 0 ? shape.length + 1 + a : a) - 1);
+    const axes = axisList(axis).map((a) => (a < 0 ? shape.length + 1 + a : a) - 1);
     const want = new Tensor(shape);
     for (const group of slices(x, axes)) {
       const sum = group.reduce((s, o) => s + Math.exp(x.data[o]!), 0);
@@ -364,8 +364,8 @@ describe("merge layers", () => {
     const { run, mod } = await generated(`layers/concat/${axis}-${shapes.length}`, arch, 1);
     const tensors = shapes.map((s, k) => new Tensor([...s], input(s, 30 + k)));
     const a = (axis < 0 ? 4 + axis : axis) - 1;
-    const outShape = [...shapes[0]!];
-    outShape[a] = shapes.reduce((p, s) => p + s[a]!, 0);
+    const outShape: number[] = [...shapes[0]!];
+    outShape[a] = shapes.reduce((p: number, s) => p + s[a]!, 0);
     expect(mod.outputs[0]!.shape).toEqual(outShape);
     const want = new Tensor(outShape);
     for (const idx of want.indices()) {

@@ -80,6 +80,11 @@ export function referencePool(x: Tensor, w: Window, kind: "max" | "avg"): Tensor
 export function transpose(x: Tensor, toLast: boolean): Tensor {
   const r = x.shape.length;
   const perm = toLast ? [...Array.from({ length: r - 1 }, (_, k) => k + 1), 0] : [r - 1, ...Array.from({ length: r - 1 }, (_, k) => k)];
+  return permute(x, perm);
+}
+
+/** Axis k of the result is axis perm[k] of x, computed index by index. */
+export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const out = new Tensor(perm.map((p) => x.shape[p]!));
   for (const idx of out.indices()) {
     const src: number[] = [];
