@@ -1,0 +1,94 @@
+/**
+ * Generated modules in a real browser: headless Chromium (Debian's, driven by playwright-core) loads
+ * the JavaScript output over http from 127.0.0.1, on the page and in a module Worker, and must
+ * reproduce Keras' recorded outputs. Without Chromium this file is reported as skipped (never as
+ * passed); `.ci/run` installs it and sets KERAS2TS_REQUIRE_BROWSER=1, which turns its absence into
+ * a failure.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join, normalize } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caseFormats, FIXTURES, generateInto, readCase, samples, worstExcess } from "./helpers/cases.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const REQUIRED = process.env["KERAS2TS_REQUIRE_BROWSER"] === "1";
+const available = existsSync(CHROMIUM);
+const CASES = ["functional_multi_io", "bidirectional", "masking_lstm", "conv1d_lstm"];
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>keras2ts</title>`;
+/** Runs the module in a Worker: receives the samples, answers with every output. */
+const WORKER = `import { predict } from "./model.mjs";
+self.onmessage = (e) => self.postMessage(e.data.map((args) => [predict(...args)].flat().map((a) => Array.from(a))));`;
+
+let server: Server;
+let browser: Browser;
+let base = "";
+let root = "";
+
+/** Serves files under `root` only (plus the page and the worker script). */
+function serve(): Promise<void> {
+  server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? "/").split("?")[0]!));
+    const body = path === "/" ? PAGE : path.endsWith("/worker.mjs") ? WORKER : existsSync(join(root, path)) && !path.includes("..") ? readFileSync(join(root, path)) : null;
+    if (body === null) return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": path === "/" ? "text/html" : "text/javascript" }).end(body);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    resolve();
+  }));
+}
+
+describe.skipIf(!available && !REQUIRED)("in headless Chromium", () => {
+  beforeAll(async () => {
+    if (!available) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+    const first = await generateInto(`browser/${CASES[0]}`, caseFormats(join(FIXTURES, CASES[0]!))[0]!, { language: "js" }, "model.mjs");
+    root = dirname(dirname(first));
+    await serve();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it.each(CASES)("%s matches Keras on the page and in a module Worker", async (name) => {
+    const dir = join(FIXTURES, name);
+    await generateInto(`browser/${name}`, caseFormats(dir)[0]!, { language: "js" }, "model.mjs");
+    const c = readCase(dir);
+    const batch = c.inputs[0]!.shape[0]!;
+    const args = Array.from({ length: batch }, (_, b) => c.inputs.map((t) => samples(t)[b]!));
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/`);
+      const url = `/${name}/model.mjs`;
+      // Page code goes in as text: vitest would rewrite a dynamic import() inside a callback.
+      const onPage = (await page.evaluate(`(async () => {
+        const m = await import(${JSON.stringify(url)});
+        return ${JSON.stringify(args)}.map((xs) => [m.predict(...xs)].flat().map((a) => Array.from(a)));
+      })()`)) as number[][][];
+      const inWorker = (await page.evaluate(`new Promise((resolve, reject) => {
+        const worker = new Worker(${JSON.stringify(url.replace("model.mjs", "worker.mjs"))}, { type: "module" });
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error(e.message));
+        worker.postMessage(${JSON.stringify(args)});
+      })`)) as number[][][];
+      for (const results of [onPage, inWorker]) {
+        results.forEach((outputs, b) => outputs.forEach((got, k) => {
+          const { excess } = worstExcess(got, samples(c.outputs[k]!)[b]!, c.atol, c.rtol);
+          expect(excess, `${name} sample ${b} output ${k}`).toBeLessThanOrEqual(0);
+        }));
+      }
+      expect(onPage).toEqual(inWorker);
+    } finally {
+      await page.close();
+    }
+  });
+});
