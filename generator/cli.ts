@@ -129,6 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   const parser = yargs(argv)
     .scriptName("keras2ts")
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
     .usage("$0 <command> [options]")
     .command(
       "generate <model>",
