@@ -83,6 +83,10 @@ export class ModuleContext implements EmitContext {
     return mask;
   }
 
+  holdsModelInput(buffer: string): boolean {
+    return this.model.inputs.some((io) => this.valueBuffers.get(io.value) === buffer);
+  }
+
   inputName(value: number): string | undefined {
     return this.model.inputs.find((io) => io.value === value)?.name;
   }

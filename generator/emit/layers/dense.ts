@@ -2,6 +2,7 @@
 import type { LayerEmitter } from "./types.js";
 import { boolParam, intParam, lastDim } from "./config.js";
 import { applyActivation } from "./apply-activation.js";
+import { inputKernel } from "./input-kernel.js";
 
 export const dense: LayerEmitter = {
   classNames: ["Dense"],
@@ -21,14 +22,11 @@ export const dense: LayerEmitter = {
     const n = lastDim(layer, input);
     const m = intParam(layer, "units");
     const rows = ctx.size(input.slice(0, -1));
-    // A model input may be one-hot: Keras' layout lets `dense` skip zero inputs (one row per
-    // nonzero). Computed activations are dense: the transposed kernel gives contiguous dot products.
-    const sparse = ctx.inputName(call.inputs[0]!) !== undefined;
-    const kernel = sparse ? ctx.weight(layer, 0, "kernel") : ctx.weightTransposed(layer, 0, "kernel");
-    const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, 1, "bias") : "null";
     const x = ctx.buffer(call.inputs[0]!);
+    const { kernel, product } = inputKernel(ctx, layer, 0, x);
+    const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, 1, "bias") : "null";
     const out = ctx.buffer(call.outputs[0]!);
-    ctx.line(`${ctx.rt(sparse ? "dense" : "denseT")}(${x}, 0, ${rows}, ${n}, ${kernel}, ${bias}, ${out}, 0, ${m});`);
+    ctx.line(`${product}(${x}, 0, ${rows}, ${n}, ${kernel}, ${bias}, ${out}, 0, ${m});`);
     applyActivation(ctx, layer, layer.config["activation"], out, rows, m);
   },
 };

@@ -3,6 +3,7 @@
  * h' = z·h + (1 − z)·hh. reset_after=True (bias (2, 3u): input row, recurrent row) computes
  * hh = act(x·Wh + b0h + r·(h·Uh + b1h)); reset_after=False (bias (3u)) hh = act(x·Wh + bh + (r·h)·Uh).
  */
+import { inputKernel } from "./input-kernel.js";
 import type { Layer } from "../../ir/types.js";
 import type { EmitContext, LayerEmitter, WeightSpec } from "./types.js";
 import { boolParam, intParam } from "./config.js";
@@ -43,7 +44,7 @@ export const gruCell: CellKind = {
       inputDim,
       u,
       gx: ctx.scratch(layer, "gx", [3 * u]),
-      kernel: ctx.weight(layer, weightOffset, "kernel"),
+      ...inputKernel(ctx, layer, weightOffset, x),
       recurrent: ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel"),
       bias: boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : null,
       act: ctx.activation(layer, layer.config["activation"] ?? "tanh").scalar!,
@@ -63,6 +64,8 @@ interface Step {
   /** Scratch (3u): the input projection, blocks [z, r, h]. */
   readonly gx: string;
   readonly kernel: string;
+  /** The runtime product for the input kernel's layout (`dense` or `denseT`). */
+  readonly product: string;
   readonly recurrent: string;
   readonly bias: string | null;
   readonly act: (x: string) => string;
@@ -72,10 +75,9 @@ interface Step {
 /** reset_after=True: both projections first; the reset gate scales the recurrent candidate term. */
 function resetAfterStep(s: Step, gh: string): string[] {
   const { ctx, x, h, u, gx, bias } = s;
-  const dense = ctx.rt("dense");
   return [
     `// gx = x·W + b_input, gh = h·U + b_recurrent; blocks [z, r, h]`,
-    `${dense}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, null, ${gx}, 0, ${3 * u});`,
+    `${s.product}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, null, ${gx}, 0, ${3 * u});`,
     `${ctx.rt("denseT")}(${h}, 0, 1, ${u}, ${s.recurrent}, null, ${gh}, 0, ${3 * u});`,
     // The (2, 3u) bias is one array: the input row at [0, 3u), the recurrent row at [3u, 6u).
     ...(bias ? [`for (let j = 0; j < ${3 * u}; j++) {`, `  ${gx}[j]! += ${bias}[j]!;`, `  ${gh}[j]! += ${bias}[j + ${3 * u}]!;`, `}`] : []),
@@ -94,7 +96,7 @@ function resetBeforeStep(s: Step, rh: string): string[] {
   const rows = ctx.rt("addMatVecT");
   return [
     `// gx = x·W + b + h·U for blocks [z, r]; the candidate block gets (r·h)·U_h`,
-    `${ctx.rt("dense")}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, ${s.bias ?? "null"}, ${gx}, 0, ${3 * u});`,
+    `${s.product}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, ${s.bias ?? "null"}, ${gx}, 0, ${3 * u});`,
     `${rows}(${h}, 0, ${u}, ${s.recurrent}, 0, ${gx}, 0, ${2 * u});`,
     `for (let j = 0; j < ${u}; j++) {`,
     `  ${gx}[j] = ${s.rec(`${gx}[j]!`)};`,

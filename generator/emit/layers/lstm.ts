@@ -2,6 +2,7 @@
  * LSTM: kernel (F, 4u), recurrent kernel (u, 4u), bias (4u), gate blocks in Keras order
  * [i, f, c, o]: c' = f·c + i·act(z_c), h' = o·act(c'), gates through recurrent_activation.
  */
+import { inputKernel } from "./input-kernel.js";
 import type { Layer } from "../../ir/types.js";
 import { boolParam, intParam } from "./config.js";
 import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
@@ -30,7 +31,7 @@ export const lstmCell: CellKind = {
   },
   stepBody(layer, ctx, { x, states: [h, c], inputDim, weightOffset }) {
     const u = intParam(layer, "units");
-    const kernel = ctx.weight(layer, weightOffset, "kernel");
+    const { kernel, product } = inputKernel(ctx, layer, weightOffset, x);
     const recurrent = ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel");
     const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
     const z = ctx.scratch(layer, "z", [4 * u]);
@@ -40,7 +41,7 @@ export const lstmCell: CellKind = {
     const fr = rec.scalar!;
     return [
       `// z = x·W + b + h·U, gate blocks [i, f, c, o]`,
-      `${ctx.rt("dense")}(${x}, xo, 1, ${inputDim}, ${kernel}, ${bias}, ${z}, 0, ${4 * u});`,
+      `${product}(${x}, xo, 1, ${inputDim}, ${kernel}, ${bias}, ${z}, 0, ${4 * u});`,
       `${ctx.rt("addMatVecT")}(${h}, 0, ${u}, ${recurrent}, 0, ${z}, 0, ${4 * u});`,
       `for (let j = 0; j < ${u}; j++) {`,
       `  const i = ${fr(`${z}[j]!`)};`,

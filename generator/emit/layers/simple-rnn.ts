@@ -1,4 +1,5 @@
 /** SimpleRNN: kernel (F, u), recurrent kernel (u, u), bias (u); h' = act(x·W + h·U + b). */
+import { inputKernel } from "./input-kernel.js";
 import type { LayerEmitter, WeightSpec } from "./types.js";
 import { boolParam, intParam } from "./config.js";
 import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
@@ -17,14 +18,14 @@ export const simpleRnnCell: CellKind = {
   },
   stepBody(layer, ctx, { x, states: [h], inputDim, weightOffset }) {
     const u = intParam(layer, "units");
-    const kernel = ctx.weight(layer, weightOffset, "kernel");
+    const { kernel, product } = inputKernel(ctx, layer, weightOffset, x);
     const recurrent = ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel");
     const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
     const act = ctx.activation(layer, layer.config["activation"] ?? "tanh").scalar!;
     const z = ctx.scratch(layer, "z", [u]);
     return [
       `// z = x·W + b + h·U`,
-      `${ctx.rt("dense")}(${x}, xo, 1, ${inputDim}, ${kernel}, ${bias}, ${z}, 0, ${u});`,
+      `${product}(${x}, xo, 1, ${inputDim}, ${kernel}, ${bias}, ${z}, 0, ${u});`,
       `${ctx.rt("addMatVecT")}(${h}, 0, ${u}, ${recurrent}, 0, ${z}, 0, ${u});`,
       `for (let j = 0; j < ${u}; j++) ${h}[j] = ${act(`${z}[j]!`)};`,
     ];

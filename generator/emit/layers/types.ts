@@ -55,6 +55,8 @@ export interface EmitContext {
    * to (m, n), for the runtime's `denseT`/`addMatVecT` (contiguous dot products).
    */
   weightTransposed(layer: Layer, index: number, label: string): string;
+  /** True when the buffer holds a model input as given (possibly one-hot, so zeros are worth skipping). */
+  holdsModelInput(buffer: string): boolean;
   /** Per-session float64 scratch buffer. */
   scratch(layer: Layer, label: string, dims: readonly Dim[]): string;
   /**
