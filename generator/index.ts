@@ -60,10 +60,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
 /** Reads, builds, verifies and rewrites a model: the IR that emitters and `inspect` use. */
 export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promise<Model> {
-  checkLimits(options);
-  if (options.timesteps !== undefined && !(Number.isInteger(options.timesteps) && options.timesteps > 0)) {
-    throw new KerasError(`--timesteps must be a positive whole number, got ${options.timesteps}`);
-  }
+  checkLimits(options); // every limit of GenerateOptions too: generate() passes its options here first
   const file = await loadModelFile(bytes, options.configText, options);
   const architecture = readArchitecture(file.architecture, file.kerasVersion);
   if (/\.keras$/i.test(options.sourceName) && file.format !== "keras-zip") architecture.notes.unshift("the file is named .keras but holds HDF5 (read by content)");
@@ -86,7 +83,6 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
 
 /** The files to write for one model: the module, and the runtime unless it is inlined. */
 export async function generate(bytes: Uint8Array, moduleName: string, options: GenerateOptions): Promise<GeneratedFile[]> {
-  checkLimits(options);
   const model = await loadModel(bytes, options);
   checkOutputFloor(model, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
   const language = options.language ?? "ts";

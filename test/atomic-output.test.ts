@@ -3,20 +3,20 @@
  * not write are never replaced without --force, and the output is byte-identical whatever the
  * working directory and however the paths are spelled.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BIN, runCli } from "./helpers/cli.js";
 import { FIXTURES, GENERATED, REPO, SHARED } from "./helpers/cases.js";
 
-const BIN = join(REPO, "bin/keras2ts.js");
 const work = join(GENERATED, "atomic");
 const LSTM = join(FIXTURES, "lstm_default/model.keras");
 const BIG = join(SHARED, "fixtures/bench/bench_seed_size/model.keras"); // 1.3M weights: seconds to generate
 
-function run(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", timeout: 120_000 });
-  return { code: r.status, stderr: r.stderr };
+function run(cwd: string, ...args: string[]): { code: number | null; stderr: string } {
+  const { code, stderr } = runCli(cwd, args, 120_000);
+  return { code, stderr };
 }
 
 /** Runs the CLI and sends `signal` after `delay` ms; resolves when it has exited. */

@@ -1,18 +1,14 @@
 /** The command line as users run it: exit codes, one-line errors, the files it writes. */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
 import { FIXTURES, GENERATED, REPO } from "./helpers/cases.js";
 
-const BIN = join(REPO, "bin/keras2ts.js");
 const work = join(GENERATED, "cli");
 const lstm = join(FIXTURES, "lstm_default/model.keras");
 
-function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]) => runCli(work, args);
 
 beforeAll(() => {
   rmSync(work, { recursive: true, force: true });

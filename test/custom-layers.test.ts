@@ -2,25 +2,21 @@
  * Custom layers (`--custom NAME=FILE`): Lambda and user-defined classes fail with a one-line hint
  * without an implementation; with one, the module imports it and computes the model.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
 import { generate, loadCustomLayers, loadModel } from "../generator/index.js";
 import { FIXTURES, GENERATED, REPO, readCase, samples, worstExcess, type GeneratedModule } from "./helpers/cases.js";
 import { typecheck } from "./helpers/typecheck.js";
 import { kerasZip } from "./helpers/write-model.js";
 
-const BIN = join(REPO, "bin/keras2ts.js");
 const IMPLS = join(REPO, "test/fixtures/custom");
 const LSTM_CASE = join(FIXTURES, "lstm_default");
 const work = join(GENERATED, "custom-layers");
 
-function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: "utf8", timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (...args: string[]) => runCli(work, args);
 
 /** lstm_default (Input (5,4) → LSTM(8) → Dense(3)) with `layer` inserted between the LSTM and the Dense. */
 function withLayerAfterLstm(file: string, layer: Record<string, unknown>): string {
@@ -123,8 +119,8 @@ describe("--custom NAME=FILE", () => {
     const impl = join(IMPLS, "scale.ts");
     expect(run("generate", model, "-o", join(work, "cwd/model.ts"), "--custom", `Scale=${impl}`).code).toBe(0);
     const first = readFileSync(join(work, "cwd/model.ts"), "utf8");
-    const r = spawnSync(process.execPath, [BIN, "generate", model, "-o", "custom-layers/cwd/model.ts", "--custom", `Scale=${impl}`, "--check"], { cwd: GENERATED, encoding: "utf8" });
-    expect(r.status).toBe(0);
+    const r = runCli(GENERATED, ["generate", model, "-o", "custom-layers/cwd/model.ts", "--custom", `Scale=${impl}`, "--check"]);
+    expect(r.code).toBe(0);
     expect(first).toContain("../../../fixtures/custom/scale.js");
   });
 

@@ -14,8 +14,6 @@ export interface EmitOptions {
   readonly weightEncoding?: WeightEncoding;
   /** Put the used runtime functions inside the module instead of importing the runtime file. */
   readonly inlineRuntime?: boolean;
-  /** Extension used in the runtime import specifier (".js" for both TS and JS output). */
-  readonly runtimeImportExt?: string;
 }
 
 export const DEFAULT_UNROLL_LIMIT = 32;
@@ -71,7 +69,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     modelName: commentText(model.name),
     inputSummary: model.inputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
     outputSummary: model.outputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
-    runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx, options.runtimeImportExt ?? ".js")) + moduleImportLines(ctx),
+    runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx)) + moduleImportLines(ctx),
     inputEntries: model.inputs
       .map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))}, dtype: ${stringLiteral(model.values[io.value]!.dtype)} },`)
       .join("\n"),
@@ -156,9 +154,10 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
   return lines.join("\n");
 }
 
-function runtimeImportLine(ctx: ModuleContext, ext: string): string {
+/** The runtime import; ".js" for TypeScript output too, which tsc and bundlers resolve to the .ts file. */
+function runtimeImportLine(ctx: ModuleContext): string {
   const used = [...ctx.runtimeUsed].sort();
-  return `import { ${used.join(", ")} } from "./${RUNTIME_FILE_BASE}${ext}";\n`;
+  return `import { ${used.join(", ")} } from "./${RUNTIME_FILE_BASE}.js";\n`;
 }
 
 /** Imports of custom layer implementations (`--custom`), in the order layers use them. */
