@@ -14,6 +14,10 @@ export interface EmitOptions {
   readonly weightEncoding?: WeightEncoding;
   /** Put the used runtime functions inside the module instead of importing the runtime file. */
   readonly inlineRuntime?: boolean;
+  /** What the module imports the runtime from (default "./keras2ts-runtime.js"). */
+  readonly runtimeSpecifier?: string;
+  /** A header line recording the JavaScript module format, or "" (TypeScript). */
+  readonly formatNote?: string;
 }
 
 export const DEFAULT_UNROLL_LIMIT = 32;
@@ -69,7 +73,8 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     modelName: commentText(model.name),
     inputSummary: model.inputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
     outputSummary: model.outputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
-    runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx)) + moduleImportLines(ctx),
+    formatNote: options.formatNote ?? "",
+    runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx, options.runtimeSpecifier ?? `./${RUNTIME_FILE_BASE}.js`)) + moduleImportLines(ctx),
     inputEntries: model.inputs
       .map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))}, dtype: ${stringLiteral(model.values[io.value]!.dtype)} },`)
       .join("\n"),
@@ -155,9 +160,9 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
 }
 
 /** The runtime import; ".js" for TypeScript output too, which tsc and bundlers resolve to the .ts file. */
-function runtimeImportLine(ctx: ModuleContext): string {
+function runtimeImportLine(ctx: ModuleContext, specifier: string): string {
   const used = [...ctx.runtimeUsed].sort();
-  return `import { ${used.join(", ")} } from "./${RUNTIME_FILE_BASE}.js";\n`;
+  return `import { ${used.join(", ")} } from ${stringLiteral(specifier)};\n`;
 }
 
 /** Imports of custom layer implementations (`--custom`), in the order layers use them. */

@@ -9,6 +9,8 @@ export interface ModuleSlots {
   readonly modelName: string;
   readonly inputSummary: string;
   readonly outputSummary: string;
+  /** "" or one comment line naming the JavaScript module format. */
+  readonly formatNote: string;
   readonly runtimeImport: string;
   readonly inputEntries: string;
   readonly outputEntries: string;
