@@ -178,8 +178,10 @@ async function compileTypeScript(kind: Kind): Promise<void> {
   const dir = home[kind];
   const esm = kind === "module";
   const consumed = esm ? [".js", ".mjs", ".cjs"] : [".js", ".cjs"]; // CommonJS TypeScript cannot import an ES module statically
-  const imports = consumed.flatMap((ext, i) => PLACEMENTS.map((p, j) => `import * as m${i}${j} from "./${folderOf(ext, p.dir)}/m64${ext}";`));
-  const names = consumed.flatMap((_, i) => PLACEMENTS.map((_, j) => `m${i}${j}`));
+  // The .ts module too, by the specifier tsc resolves to it.
+  const specifiers = [...consumed.flatMap((ext) => PLACEMENTS.map((p) => `./${folderOf(ext, p.dir)}/m64${ext}`)), `./${folderOf(".ts", "beside")}/m.js`];
+  const imports = specifiers.map((s, i) => `import * as m${i} from "${s}";`);
+  const names = specifiers.map((_, i) => `m${i}`);
   writeFileSync(join(dir, "consumer.ts"), `${imports.join("\n")}\n${CONSUMER_BODY(names)}`);
   writeFileSync(
     join(dir, "tsconfig.json"),
@@ -201,13 +203,15 @@ const CONSUMER_BODY = (names: string[]) => `
 const seq = new Float32Array(18);
 const vec = new Float32Array(5);
 for (const m of [${names.join(", ")}]) {
-  const out: Float32Array[] = m.predict(seq, vec) as Float32Array[];
+  const [cls, reg]: [Float32Array, Float32Array] = m.predict(seq, vec);
+  // @ts-expect-error predict takes exactly the model's two inputs
+  m.predict(seq);
   const session = m.createSession();
   session.resetStates();
-  const again = session.predict(seq, vec);
+  const again: Float32Array[] = session.predict([0, 1, 2], vec);
   const shape: readonly (number | null)[] = m.inputs[0]!.shape;
   const name: string = m.outputs[0]!.name;
-  void [out, again, shape, name];
+  void [cls, reg, again, shape, name];
 }
 export {};
 `;

@@ -62,7 +62,6 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   }
   const outIds = model.outputs.map((_, k) => pool.claim(`out${k}`));
 
-  const single = model.outputs.length === 1;
   const stateful = ctx.states.some((s) => s.stateful);
   const base64 = options.weightEncoding === "base64";
   if (base64) ctx.rt("decodeFloat32");
@@ -80,7 +79,8 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
       .join("\n"),
     outputEntries: model.outputs.map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))} },`).join("\n"),
     declarations: ctx.declarations.length > 0 ? `${ctx.declarations.join("\n")}\n\n` : "",
-    returnType: single ? "Float32Array" : "Float32Array[]",
+    returnType: returnType(model),
+    predictParams: paramIds.map((p) => `${p}: ArrayLike<number>`).join(", "),
     stateful,
     sessionBody: body,
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
@@ -117,11 +117,11 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
   });
   const single = model.outputs.length === 1;
   // Multi-output results go in one array made once: predict allocates nothing.
-  if (!single) lines.push(`  const results: Float32Array[] = [${outIds.join(", ")}];`);
+  if (!single) lines.push(`  const results: ${returnType(model)} = [${outIds.join(", ")}];`);
   for (const f of ctx.funcs) lines.push("", ...f.map((l) => (l ? `  ${l}` : l)));
 
   const params = paramIds.map((p) => `${p}?: ArrayLike<number>`).join(", ");
-  lines.push("", `  function predict(${params}): ${single ? "Float32Array" : "Float32Array[]"} {`);
+  lines.push("", `  function predict(${params}): ${returnType(model)} {`);
   lines.push(`    ${ctx.rt("checkArgCount")}(arguments.length, inputs);`);
   const declared = new Set<string>();
   model.inputs.forEach((io, k) => {
@@ -130,7 +130,7 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
     if (sym !== undefined && !declared.has(sym)) {
       declared.add(sym);
       const step = ctx.size(dims.filter((d) => d !== sym));
-      lines.push(`    const ${sym} = ${ctx.rt("sequenceLength")}(${paramIds[k]}, ${stringLiteral(io.name)}, ${step});`);
+      lines.push(`    const ${sym} = ${ctx.rt("sequenceLength")}(${paramIds[k]}, inputs[${k}]!, ${step});`);
     }
   });
   for (const b of ctx.buffers.filter((b) => dynamic(b.dims))) {
@@ -143,7 +143,7 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
     lines.push(`    if (${outIds[k]}.length !== ${ctx.size(dims)}) { ${grow} }`);
   });
   model.inputs.forEach((io, k) => {
-    lines.push(`    ${ctx.rt("readInput")}(${paramIds[k]}, ${stringLiteral(io.name)}, ${ctx.size(ctx.shape(io.value))}, ${inputIds[k]});`);
+    lines.push(`    ${ctx.rt("readInput")}(${paramIds[k]}, inputs[${k}]!, ${ctx.size(ctx.shape(io.value))}, ${inputIds[k]});`);
   });
   for (const s of ctx.states.filter((s) => !s.stateful)) lines.push(`    ${s.id}.fill(0);`);
   lines.push(...ctx.body.map((l) => `    ${l}`));
@@ -184,6 +184,11 @@ function layerBases(model: Model): Map<Layer, string> {
   };
   for (const call of model.calls) visit(call.layer);
   return bases;
+}
+
+/** One Float32Array, or a tuple of them in `outputs` order. */
+function returnType(model: Model): string {
+  return model.outputs.length === 1 ? "Float32Array" : `[${model.outputs.map(() => "Float32Array").join(", ")}]`;
 }
 
 function publicShape(dims: Shape): string {

@@ -17,6 +17,8 @@ export interface ModuleSlots {
   /** Module-level declarations (custom layers), each line ending in a newline, then a blank line; or "". */
   readonly declarations: string;
   readonly returnType: string;
+  /** `predict`'s typed parameters, one per model input: "seq: ArrayLike<number>, vec: ArrayLike<number>". */
+  readonly predictParams: string;
   readonly stateful: boolean;
   readonly sessionBody: string;
   readonly runtimeInline: string;
