@@ -612,19 +612,13 @@ export function decodeFloat32(text: string): Float32Array {
 
 // ---- inputs and outputs --------------------------------------------------------------------------
 
-/** What a generated module knows of one input (an entry of its `inputs`), for error messages. */
-export interface InputSpec {
-  readonly name: string;
-  readonly shape: readonly (number | null)[];
-}
-
 /**
  * Copies one flattened input sample into a buffer. Anything that is not exactly `length` numbers is
  * refused, never turned into NaN: a typed array of numbers is copied as it is; any other array-like
  * is checked element by element in the same loop (a hole, string or object is a TypeError, a nested
- * array a RangeError saying to flatten it).
+ * array a RangeError saying to flatten it). `input` is the module's entry in `inputs`, for messages.
  */
-export function readInput(src: ArrayLike<number> | undefined, input: InputSpec, length: number, dst: Float64Array): void {
+export function readInput(src: ArrayLike<number> | undefined, input: { readonly name: string; readonly shape: readonly (number | null)[] }, length: number, dst: Float64Array): void {
   if (ArrayBuffer.isView(src) && typeof (src as unknown as ArrayLike<unknown>)[0] === "number") {
     if (src.length !== length) throw lengthError(input, `${length} numbers`, src.length);
     for (let i = 0; i < length; i++) dst[i] = src[i]!;
@@ -640,14 +634,14 @@ export function readInput(src: ArrayLike<number> | undefined, input: InputSpec, 
 }
 
 /** Number of timesteps in a variable-length input whose other dimensions hold `stepSize` numbers. */
-export function sequenceLength(src: ArrayLike<number> | undefined, input: InputSpec, stepSize: number): number {
+export function sequenceLength(src: ArrayLike<number> | undefined, input: { readonly name: string; readonly shape: readonly (number | null)[] }, stepSize: number): number {
   checkArrayLike(src, input, `a positive multiple of ${stepSize} numbers`);
   if (src.length === 0 || src.length % stepSize !== 0) throw lengthError(input, `a positive multiple of ${stepSize} numbers`, src.length);
   return src.length / stepSize;
 }
 
 /** An object with a numeric length whose first element is not itself an array. */
-function checkArrayLike(src: ArrayLike<number> | undefined, input: InputSpec, expected: string): asserts src is ArrayLike<number> {
+function checkArrayLike(src: ArrayLike<number> | undefined, input: { readonly name: string; readonly shape: readonly (number | null)[] }, expected: string): asserts src is ArrayLike<number> {
   if (src === null || typeof src !== "object" || typeof src.length !== "number") {
     const got = src === null ? "null" : typeof src === "object" ? "an object without a numeric length" : typeof src === "string" ? "a string" : `${typeof src}`;
     throw new TypeError(`input "${input.name}": expected an array of ${expected}, got ${got}`);
@@ -659,16 +653,16 @@ function isArrayLike(v: unknown): boolean {
   return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
 }
 
-function lengthError(input: InputSpec, expected: string, got: number): RangeError {
+function lengthError(input: { readonly name: string; readonly shape: readonly (number | null)[] }, expected: string, got: number): RangeError {
   return new RangeError(`input "${input.name}": expected ${expected}, got ${got}`);
 }
 
-function nestedError(input: InputSpec, expected: string): RangeError {
+function nestedError(input: { readonly name: string; readonly shape: readonly (number | null)[] }, expected: string): RangeError {
   const shape = input.shape.map((d) => (d === null ? "timesteps" : String(d))).join(", ");
   return new RangeError(`input "${input.name}": got a nested array; flatten it row-major into ${expected} (one sample of shape [${shape}])`);
 }
 
-function elementError(input: InputSpec, expected: string, i: number, v: unknown): Error {
+function elementError(input: { readonly name: string; readonly shape: readonly (number | null)[] }, expected: string, i: number, v: unknown): Error {
   if (isArrayLike(v)) return nestedError(input, expected);
   const what = v === undefined ? "missing (a hole or undefined)" : v === null ? "null" : typeof v === "string" ? `the string ${JSON.stringify(v.slice(0, 20))}` : `a value of type ${typeof v}`;
   return new TypeError(`input "${input.name}": element ${i} is ${what}, not a number (expected ${expected})`);
