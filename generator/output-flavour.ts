@@ -20,6 +20,7 @@ export function outputFlavour(out: string): OutputFlavour {
   if (![".ts", ".js", ".mjs", ".cjs"].includes(ext) || /\.d\.[mc]?ts$/.test(out)) {
     throw new OutputNameError(`-o must end in .ts, .js, .mjs or .cjs (not .d.ts), got "${basename(out)}"`);
   }
+  if (basename(out, ext) === "keras2ts-runtime") throw new OutputNameError(`-o cannot be named like the runtime file keras2ts-runtime${ext}: choose another name`);
   if (ext === ".ts") return { language: "ts" };
   if (ext === ".js") return { language: "js", moduleFormat: packageType(dirname(resolve(out))) };
   return { language: "js", moduleFormat: ext === ".mjs" ? "esm" : "cjs" };
