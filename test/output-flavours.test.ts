@@ -84,6 +84,17 @@ describe(".js follows the nearest package.json", () => {
     }
   });
 
+  it("--check reports a .js module stale when the package.json type changes", () => {
+    mkdirSync(join(work, "flip"), { recursive: true });
+    writeFileSync(join(work, "flip/package.json"), JSON.stringify({ type: "module" }));
+    expect(run("generate", lstm, "-o", "flip/model.js").code).toBe(0);
+    expect(run("generate", lstm, "-o", "flip/model.js", "--check").code).toBe(0);
+    writeFileSync(join(work, "flip/package.json"), JSON.stringify({ type: "commonjs" }));
+    const r = run("generate", lstm, "-o", "flip/model.js", "--check");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/model\.js is stale/);
+  });
+
   it("packageType walks up to the nearest package.json and stops at the first one", () => {
     expect(packageType(join(work, "esm/deeper/still"))).toBe("esm");
     expect(packageType(join(work, "cjs/deeper"))).toBe("cjs");
