@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { packageType } from "../generator/output-flavour.js";
 import { FIXTURES, GENERATED } from "./helpers/cases.js";
 import { runCli } from "./helpers/cli.js";
+import { typecheck } from "./helpers/typecheck.js";
 
 const work = join(GENERATED, "output-flavours");
 const lstm = join(FIXTURES, "lstm_default/model.keras");
@@ -34,6 +35,15 @@ describe("files written per extension", () => {
     expect(files("cjsout")).toEqual(["keras2ts-runtime.cjs", "keras2ts-runtime.d.cts", "model.cjs", "model.d.cts"]);
     expect(readFileSync(join(work, "cjsout/model.cjs"), "utf8")).toMatch(/^const \{ [\w, ]+ \} = require\("\.\/keras2ts-runtime\.cjs"\);$/m);
     expect(readFileSync(join(work, "mjs/model.mjs"), "utf8")).toMatch(/^import \{ [\w, ]+ \} from "\.\/keras2ts-runtime\.mjs";$/m);
+  });
+
+  it("the declaration files of module and runtime type-check under the strictest options", () => {
+    const decls = ["mjs/model.d.mts", "mjs/keras2ts-runtime.d.mts", "cjsout/model.d.cts", "cjsout/keras2ts-runtime.d.cts"].map((f) => join(work, f));
+    expect(typecheck(decls)).toEqual([]);
+    const text = readFileSync(decls[0]!, "utf8");
+    expect(text).toContain("export const predict: (input_layer: ArrayLike<number>) => Float32Array;");
+    expect(text).toContain("export function createSession(): Session;");
+    expect(readFileSync(decls[1]!, "utf8")).toMatch(/^export function sigmoid\(x: number\): number;$/m);
   });
 
   it("--inline-runtime: the module and its declaration file only", () => {

@@ -182,7 +182,10 @@ async function compileTypeScript(kind: Kind): Promise<void> {
   const specifiers = [...consumed.flatMap((ext) => PLACEMENTS.map((p) => `./${folderOf(ext, p.dir)}/m64${ext}`)), `./${folderOf(".ts", "beside")}/m.js`];
   const imports = specifiers.map((s, i) => `import * as m${i} from "${s}";`);
   const names = specifiers.map((_, i) => `m${i}`);
-  writeFileSync(join(dir, "consumer.ts"), `${imports.join("\n")}\n${CONSUMER_BODY(names)}`);
+  // The runtime's declaration files too (tsc checks every declaration file it reads: skipLibCheck is off).
+  const runtimes = consumed.map((ext, i) => `import * as rt${i} from "./${folderOf(ext, "beside")}/keras2ts-runtime${ext}";`);
+  const runtimeUse = `export const sig: number[] = [${consumed.map((_, i) => `rt${i}.sigmoid(0)`).join(", ")}];\n`;
+  writeFileSync(join(dir, "consumer.ts"), `${[...imports, ...runtimes].join("\n")}\n${runtimeUse}${CONSUMER_BODY(names)}`);
   writeFileSync(
     join(dir, "tsconfig.json"),
     JSON.stringify({
