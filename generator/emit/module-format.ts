@@ -41,7 +41,7 @@ export function toCommonJs(js: string): string {
       lastExportEnd = st.getEnd();
     }
   }
-  if (lastExportEnd >= 0) edits.push({ start: lastExportEnd, end: lastExportEnd, text: `\n\nmodule.exports = { ${names.join(", ")} };` });
+  if (lastExportEnd >= 0) edits.push({ start: lastExportEnd, end: lastExportEnd, text: `\n\nmodule.exports = { ${names.join(", ")} };\n` });
   let out = js;
   for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   // "use strict" after the header comments: the first line stays the generated/runtime mark.
