@@ -1,5 +1,5 @@
 /**
- * The package as a user gets it: `npm pack` once, the tarball installed (offline, from npm's cache)
+ * The package as a user gets it: `npm pack` once, the tarball installed (from npm's cache where it can)
  * into an `npm init -y` app ("type": "commonjs") and a "type": "module" app, plus a folder with no
  * package.json at all. In each, the installed CLI writes every flavour (.ts .mjs .cjs .js) × weight
  * encoding (literal, base64) × runtime placement (beside, inlined); one plain `node` process per
@@ -84,8 +84,12 @@ beforeAll(async () => {
   for (const dir of Object.values(home)) mkdirSync(dir);
   await sh(home.commonjs, "npm", ["init", "-y"]);
   writeFileSync(join(home.module, "package.json"), JSON.stringify({ name: "esm-app", version: "1.0.0", private: true, type: "module" }));
-  const install = ["install", "--offline", "--no-audit", "--no-fund", tarball];
-  await Promise.all([sh(home.commonjs, "npm", install), sh(home.module, "npm", install)]);
+  // From npm's cache when it holds the dependencies (`npm ci` of this repo puts their tarballs there);
+  // their registry metadata may still have to be fetched once.
+  const install = ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball];
+  await Promise.all([sh(home.commonjs, "npm", install), sh(home.module, "npm", install)]).catch((err: Error) => {
+    throw new Error(`npm could not install the packed tarball (it needs npm's cache or the registry): ${err.message.split("\n").find((l) => l.includes("npm error")) ?? err.message}`);
+  });
 
   // The CLI as installed: `npx keras2ts` for the first output of each app, the same bin directly for
   // the rest (npx adds a second of npm start-up). .ts/.mjs/.cjs outputs do not depend on the project
