@@ -20,6 +20,7 @@ import { emitModuleParts, type WeightEncoding } from "./emit/module.js";
 import { emitterFor } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
 import { runPasses } from "./passes/index.js";
+import { readTestVectors, testFileText, testVectorsHeader } from "./test-vectors.js";
 
 export { KerasError, formatError } from "./errors.js";
 export type { Model } from "./ir/types.js";
@@ -48,6 +49,8 @@ export interface GenerateOptions extends ModelOptions {
   readonly weightEncoding?: WeightEncoding;
   /** Refuse models whose generated module would exceed this many bytes. */
   readonly maxOutputBytes?: number;
+  /** Keras' inputs and outputs (`--test-vectors`): a `node:test` file checking the module is written beside it. */
+  readonly testVectors?: { readonly text: string; readonly sourceName: string };
 }
 
 export interface GeneratedFile {
@@ -96,13 +99,31 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
     throw new KerasError(`the generated module would be ${code.length + weights.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
   }
   // Weight literals are already JavaScript: only the code part goes through the transpiler.
-  const text = language === "js" ? toJavaScript(code) + weights : code + weights;
+  const vectors = options.testVectors && readTestVectors(options.testVectors.text, options.testVectors.sourceName, model);
+  const testName = testFileName(moduleName);
+  const header = vectors ? withHeaderLine(code, testVectorsHeader(vectors, testName)) : code;
+  const text = language === "js" ? toJavaScript(header) + weights : header + weights;
   const files: GeneratedFile[] = [{ name: moduleName, text }];
+  if (vectors) files.push({ name: testName, text: testFileText(vectors, { moduleFile: moduleName, language, format: "esm" }) });
   if (!options.inlineRuntime) {
     const runtime = language === "js" ? toJavaScript(runtimeSource()) : runtimeSource();
     files.push({ name: `${RUNTIME_FILE_BASE}.${language}`, text: runtime });
   }
   return files;
+}
+
+/** `model.ts` → `model.test.ts`: the test-vectors file sits beside the module, in its language. */
+export function testFileName(moduleName: string): string {
+  const dot = moduleName.lastIndexOf(".");
+  return dot > 0 ? `${moduleName.slice(0, dot)}.test${moduleName.slice(dot)}` : `${moduleName}.test.js`;
+}
+
+/** Adds one line to the module's leading comment block (its header). */
+function withHeaderLine(code: string, line: string): string {
+  const lines = code.split("\n");
+  const end = lines.findIndex((l) => !l.startsWith("//"));
+  lines.splice(end < 0 ? lines.length : end, 0, line);
+  return lines.join("\n");
 }
 
 /** Strips types: the JavaScript module is the TypeScript one, transpiled. */
