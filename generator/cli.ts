@@ -1,6 +1,6 @@
 /** The command line: argument parsing and file I/O around the library. Errors are one line, exit 1. */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatError, generate, KerasError, loadCustomLayers, loadModel, type CustomLayerSource, type ModelOptions } from "./index.js";
@@ -8,7 +8,9 @@ import { DEFAULT_MAX_DATASET_ELEMENTS } from "./load/hdf5.js";
 import { DEFAULT_MAX_UNZIPPED_BYTES } from "./load/keras-zip.js";
 import { formatInspect, inspectModel } from "./inspect.js";
 import { MAX_UNROLL_LIMIT } from "./limits.js";
+import { packageVersion } from "./paths.js";
 import { ensureFolder, writeAtomically } from "./write-output.js";
+import { OutputNameError, outputFlavour } from "./output-flavour.js";
 
 interface Common {
   model: string;
@@ -52,8 +54,7 @@ function readInput(args: Common): { bytes: Uint8Array; options: ModelOptions } {
 }
 
 async function runGenerate(args: Common & { out: string; "test-vectors"?: string | undefined; weights: "literal" | "base64"; "inline-runtime": boolean; force: boolean; check: boolean; "unroll-limit"?: number | undefined; "max-output-bytes"?: number | undefined }): Promise<void> {
-  const ext = extname(args.out);
-  if (![".ts", ".js", ".mjs"].includes(ext)) throw new UsageError(`-o must end in .ts, .js or .mjs, got "${basename(args.out)}"`);
+  const flavour = usage(() => outputFlavour(args.out));
   const { bytes, options } = readInput(args);
   const customLayers = await loadCustomLayers(args.custom ?? [], args.out);
   const vectorsPath = args["test-vectors"];
@@ -62,7 +63,7 @@ async function runGenerate(args: Common & { out: string; "test-vectors"?: string
     ...options,
     ...(testVectors ? { testVectors } : {}),
     ...(customLayers.length > 0 ? { customLayers } : {}),
-    language: ext === ".ts" ? "ts" : "js",
+    ...flavour,
     inlineRuntime: args["inline-runtime"],
     weightEncoding: args.weights,
     ...(args["unroll-limit"] !== undefined ? { unrollLimit: args["unroll-limit"] } : {}),
@@ -93,6 +94,15 @@ async function runInspect(args: Common & { json: boolean }): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** Runs `f`, turning an OutputNameError into a usage error (exit 2). */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw err instanceof OutputNameError ? new UsageError(err.message) : err;
+  }
+}
 
 const modelOptions = {
   config: { type: "string", describe: "architecture JSON (model.to_json()) for a weights-only HDF5 file" },
@@ -159,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional("model", { type: "string", demandOption: true, describe: ".keras, .h5 or .weights.h5 file" })
           .options(modelOptions)
-          .option("out", { alias: "o", type: "string", demandOption: true, describe: "output module (.ts, .js or .mjs)" })
+          .option("out", { alias: "o", type: "string", demandOption: true, describe: "output module (.ts, .mjs, .cjs, or .js: ES module or CommonJS as the nearest package.json says)" })
           .option("inline-runtime", { type: "boolean", default: false, describe: "put the runtime inside the module" })
           .option("weights", { choices: ["literal", "base64"] as const, default: "literal" as const, describe: "weights as decimal Float32Array literals, or as base64 (exact, about a third of the size)" })
           .option("unroll-limit", { type: "number", coerce: wholeNumber("unroll-limit", 0, MAX_UNROLL_LIMIT), describe: `unroll timestep loops up to this length (default 32, at most ${MAX_UNROLL_LIMIT})` })
@@ -182,7 +192,7 @@ export async function main(argv: string[]): Promise<number> {
     .demandCommand(1, "name a command: generate or inspect")
     .strict()
     .help()
-    .version()
+    .version(packageVersion()) // keras2ts' own, not that of the package.json nearest the working folder
     .fail((msg, err) => {
       throw new UsageError(`${msg ?? err?.message ?? "invalid arguments"}\nRun "keras2ts --help" for usage.`);
     })

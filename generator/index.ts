@@ -3,8 +3,6 @@
  * write. No file system access happens here; the CLI does the I/O (and `loadCustomLayers`, in
  * custom-layers.ts, loads `--custom` implementation files).
  */
-import { createRequire } from "node:module";
-import type * as TypeScript from "typescript";
 import { KerasError } from "./errors.js";
 import { checkLimits, checkOutputFloor } from "./limits.js";
 import { buildModel } from "./ir/build.js";
@@ -20,11 +18,13 @@ import { emitModuleParts, type WeightEncoding } from "./emit/module.js";
 import { emitterFor } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
 import { runPasses } from "./passes/index.js";
+import { declarationName, declarationsOf, formatNote, toCommonJs, typescript, type ModuleFormat } from "./emit/module-format.js";
 import { readTestVectors, testFileText, testVectorsHeader } from "./test-vectors.js";
 
 export { KerasError, formatError } from "./errors.js";
 export type { Model } from "./ir/types.js";
 export type { WeightEncoding } from "./emit/module.js";
+export type { ModuleFormat } from "./emit/module-format.js";
 export { loadCustomLayers, type CustomLayer, type CustomLayerImplementation, type CustomLayerSource } from "./custom-layers.js";
 
 export interface ModelOptions extends LoadLimits {
@@ -39,8 +39,10 @@ export interface ModelOptions extends LoadLimits {
 }
 
 export interface GenerateOptions extends ModelOptions {
-  /** "ts" (default) or "js" (an ES module in JavaScript). */
+  /** "ts" or "js"; by default what the module name's extension says. */
   readonly language?: "ts" | "js";
+  /** For a `.js` module: "esm" (default) or "cjs". `.mjs` is always "esm" and `.cjs` always "cjs". */
+  readonly moduleFormat?: ModuleFormat;
   /** Put the runtime functions the model uses inside the module. */
   readonly inlineRuntime?: boolean;
   /** Timestep loops at most this long are unrolled. */
@@ -84,13 +86,23 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
   return runPasses(model);
 }
 
-/** The files to write for one model: the module, and the runtime unless it is inlined. */
+/**
+ * The files to write for one model: the module; the runtime beside it unless inlined; for JavaScript,
+ * a declaration file beside each. The module's extension picks the flavour: `.ts` TypeScript, `.mjs`
+ * an ES module, `.cjs` CommonJS, `.js` the `moduleFormat` option (the CLI reads package.json for it).
+ * The runtime takes the module's extension, so Node reads both the same way.
+ */
 export async function generate(bytes: Uint8Array, moduleName: string, options: GenerateOptions): Promise<GeneratedFile[]> {
+  const flavour = flavourOf(moduleName, options);
   const model = await loadModel(bytes, options);
   checkOutputFloor(model, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
-  const language = options.language ?? "ts";
+  const runtimeName = `${RUNTIME_FILE_BASE}${flavour.extension}`;
+  const inline = options.inlineRuntime ?? false;
+  if (!inline && runtimeName === moduleName) throw new KerasError(`the module cannot be named ${moduleName}: that is the runtime's file beside it (choose another name, or --inline-runtime)`);
   const { code, weights } = emitModuleParts(model, {
-    inlineRuntime: options.inlineRuntime ?? false,
+    inlineRuntime: inline,
+    runtimeSpecifier: `./${RUNTIME_FILE_BASE}${flavour.language === "ts" ? ".js" : flavour.extension}`,
+    formatNote: flavour.language === "ts" ? "" : formatNote(flavour.extension, flavour.format),
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
     ...(options.weightEncoding !== undefined ? { weightEncoding: options.weightEncoding } : {}),
   });
@@ -98,18 +110,22 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
   if (code.length + weights.length > limit) {
     throw new KerasError(`the generated module would be ${code.length + weights.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
   }
-  // Weight literals are already JavaScript: only the code part goes through the transpiler.
   const vectors = options.testVectors && readTestVectors(options.testVectors.text, options.testVectors.sourceName, model);
   const testName = testFileName(moduleName);
+  const tests: GeneratedFile[] = vectors ? [{ name: testName, text: testFileText(vectors, { moduleFile: moduleName, language: flavour.language, format: flavour.format }) }] : [];
   const header = vectors ? withHeaderLine(code, testVectorsHeader(vectors, testName)) : code;
-  const text = language === "js" ? toJavaScript(header) + weights : header + weights;
-  const files: GeneratedFile[] = [{ name: moduleName, text }];
-  if (vectors) files.push({ name: testName, text: testFileText(vectors, { moduleFile: moduleName, language, format: "esm" }) });
-  if (!options.inlineRuntime) {
-    const runtime = language === "js" ? toJavaScript(runtimeSource()) : runtimeSource();
-    files.push({ name: `${RUNTIME_FILE_BASE}.${language}`, text: runtime });
+  if (flavour.language === "ts") {
+    return [{ name: moduleName, text: header + weights }, ...(inline ? [] : [{ name: runtimeName, text: runtimeSource() }]), ...tests];
   }
-  return files;
+  // Weight literals are already JavaScript: only the code part goes through the transpiler.
+  const files: GeneratedFile[] = [
+    { name: moduleName, text: toJavaScript(header, flavour.format) + weights },
+    { name: declarationName(moduleName), text: declarationsOf(header) },
+  ];
+  if (!inline) {
+    files.push({ name: runtimeName, text: toJavaScript(runtimeSource(), flavour.format) }, { name: declarationName(runtimeName), text: runtimeDeclarations() });
+  }
+  return [...files, ...tests];
 }
 
 /** `model.ts` → `model.test.ts`: the test-vectors file sits beside the module, in its language. */
@@ -126,18 +142,38 @@ function withHeaderLine(code: string, line: string): string {
   return lines.join("\n");
 }
 
-/** Strips types: the JavaScript module is the TypeScript one, transpiled. */
-export function toJavaScript(source: string): string {
+interface Flavour {
+  readonly language: "ts" | "js";
+  readonly format: ModuleFormat;
+  /** The module's extension, which the runtime file takes too. */
+  readonly extension: ".ts" | ".js" | ".mjs" | ".cjs";
+}
+
+function flavourOf(moduleName: string, options: GenerateOptions): Flavour {
+  const ext = /\.(ts|js|mjs|cjs)$/.exec(moduleName)?.[0] as Flavour["extension"] | undefined;
+  if (ext === undefined || /\.d\.[mc]?ts$/.test(moduleName)) throw new KerasError(`the module name must end in .ts, .js, .mjs or .cjs (and not be a .d.ts), got ${moduleName}`);
+  const language = options.language ?? (ext === ".ts" ? "ts" : "js");
+  if ((language === "ts") !== (ext === ".ts")) throw new KerasError(`language "${language}" does not match the module name ${moduleName}`);
+  const format = ext === ".mjs" ? "esm" : ext === ".cjs" ? "cjs" : (options.moduleFormat ?? "esm");
+  if ((ext === ".mjs" && options.moduleFormat === "cjs") || (ext === ".cjs" && options.moduleFormat === "esm")) {
+    throw new KerasError(`moduleFormat "${options.moduleFormat}" does not match the module name ${moduleName}`);
+  }
+  return { language, format, extension: ext };
+}
+
+let cachedRuntimeDeclarations: string | undefined;
+
+function runtimeDeclarations(): string {
+  cachedRuntimeDeclarations ??= declarationsOf(runtimeSource());
+  return cachedRuntimeDeclarations;
+}
+
+/** Strips types: the JavaScript module is the TypeScript one, transpiled (imports kept even if only weights use them). */
+export function toJavaScript(source: string, format: ModuleFormat = "esm"): string {
   const ts = typescript();
-  return ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, removeComments: false },
+  const esm = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, removeComments: false, verbatimModuleSyntax: true },
   }).outputText;
+  return format === "cjs" ? toCommonJs(esm) : esm;
 }
 
-let tsModule: typeof TypeScript | undefined;
-
-/** The compiler, loaded on first use: it costs most of the CLI's start-up, and failing runs never need it. */
-function typescript(): typeof TypeScript {
-  tsModule ??= createRequire(import.meta.url)("typescript") as typeof TypeScript;
-  return tsModule;
-}

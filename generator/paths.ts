@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,4 +17,9 @@ const ROOT = findRoot();
 
 export function packagePath(relative: string): string {
   return join(ROOT, relative);
+}
+
+/** keras2ts' own version, from its package.json. */
+export function packageVersion(): string {
+  return String((JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version?: unknown }).version);
 }

@@ -50,6 +50,7 @@ interface PluginContext {
 /** The id app code never writes: generated modules import the runtime through it. */
 export const RUNTIME_ID = "virtual:keras2ts-runtime";
 const RESOLVED_RUNTIME_ID = `\0${RUNTIME_ID}`;
+const RUNTIME_JS = "keras2ts-runtime.js";
 const RUNTIME_IMPORT = /from\s+"\.\/keras2ts-runtime\.[cm]?js"/g;
 
 export function keras2ts(options: Keras2tsPluginOptions = {}): Keras2tsPlugin {
@@ -65,10 +66,12 @@ export function keras2ts(options: Keras2tsPluginOptions = {}): Keras2tsPlugin {
     const key = contentKey(bytes, configText, generateOptions);
     const cached = cache.get(key);
     if (cached !== undefined && runtime !== undefined) return { module: cached, runtime };
-    const [module, runtimeFile] = await generate(new Uint8Array(bytes), `${basename(path)}.js`, generateOptions);
-    const code = module!.text.replace(RUNTIME_IMPORT, `from "${RUNTIME_ID}"`);
+    const moduleName = `${basename(path)}.js`;
+    const files = await generate(new Uint8Array(bytes), moduleName, generateOptions);
+    const fileNamed = (name: string) => files.find((f) => f.name === name)!.text;
+    const code = fileNamed(moduleName).replace(RUNTIME_IMPORT, `from "${RUNTIME_ID}"`);
     cache.set(key, code);
-    return { module: code, runtime: runtimeFile!.text };
+    return { module: code, runtime: fileNamed(RUNTIME_JS) };
   }
 
   return {

@@ -15,7 +15,7 @@ export const outputs: readonly { name: string; shape: readonly (number | null)[]
 /** Independent working memory: one per concurrent stream. */
 export interface Session {
   /** Runs the model on one sample per input (flattened row-major). The result is reused by the next call. */
-  predict(...xs: ArrayLike<number>[]): Float32Array;
+  predict(chars: ArrayLike<number>): Float32Array;
   /** Zeroes recurrent state (the model has no stateful layers: nothing to do). */
   resetStates(): void;
 }
@@ -48,7 +48,7 @@ export function createSession(): Session {
 
   function predict(chars?: ArrayLike<number>): Float32Array {
     checkArgCount(arguments.length, inputs);
-    readInput(chars, "chars", 592, chars_input);
+    readInput(chars, inputs[0]!, 592, chars_input);
     lstm_h.fill(0);
     lstm_c.fill(0);
     // lstm (LSTM)
@@ -90,7 +90,7 @@ const defaultSession = createSession();
  * Runs the model on one sample per input, flattened row-major, and returns Keras' `model.predict`
  * output for it. The returned array is reused by the next call: copy it (`.slice()`) to keep it.
  */
-export const predict: (...xs: ArrayLike<number>[]) => Float32Array = defaultSession.predict;
+export const predict: (chars: ArrayLike<number>) => Float32Array = defaultSession.predict;
 
 // ---- weights ----
 

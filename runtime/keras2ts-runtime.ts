@@ -612,26 +612,60 @@ export function decodeFloat32(text: string): Float32Array {
 
 // ---- inputs and outputs --------------------------------------------------------------------------
 
-/** Copies one flattened input sample into a buffer, checking its length (a string is not an array of numbers). */
-export function readInput(src: ArrayLike<number> | undefined, name: string, length: number, dst: Float64Array): void {
-  if (src == null || typeof src !== "object" || typeof src.length !== "number") {
-    throw new RangeError(`input "${name}": expected an array of ${length} numbers`);
+/**
+ * Copies one flattened input sample into a buffer. Anything that is not exactly `length` numbers is
+ * refused, never turned into NaN: a typed array of numbers is copied as it is; any other array-like
+ * is checked element by element in the same loop (a hole, string or object is a TypeError, a nested
+ * array a RangeError saying to flatten it). `input` is the module's entry in `inputs`, for messages.
+ */
+export function readInput(src: ArrayLike<number> | undefined, input: { readonly name: string; readonly shape: readonly (number | null)[] }, length: number, dst: Float64Array): void {
+  if (ArrayBuffer.isView(src) && typeof (src as unknown as ArrayLike<unknown>)[0] === "number") {
+    if (src.length !== length) throw lengthError(input, `${length} numbers`, src.length);
+    for (let i = 0; i < length; i++) dst[i] = src[i]!;
+    return;
   }
-  if (src.length !== length) {
-    throw new RangeError(`input "${name}": expected ${length} numbers, got ${src.length}`);
+  checkArrayLike(src, input, `${length} numbers`);
+  if (src.length !== length) throw lengthError(input, `${length} numbers`, src.length);
+  for (let i = 0; i < length; i++) {
+    const v: unknown = src[i];
+    if (typeof v !== "number") throw elementError(input, `${length} numbers`, i, v);
+    dst[i] = v;
   }
-  for (let i = 0; i < length; i++) dst[i] = src[i]!;
 }
 
 /** Number of timesteps in a variable-length input whose other dimensions hold `stepSize` numbers. */
-export function sequenceLength(src: ArrayLike<number> | undefined, name: string, stepSize: number): number {
-  if (src == null || typeof src !== "object" || typeof src.length !== "number") {
-    throw new RangeError(`input "${name}": expected an array of a multiple of ${stepSize} numbers`);
-  }
-  if (src.length === 0 || src.length % stepSize !== 0) {
-    throw new RangeError(`input "${name}": expected a positive multiple of ${stepSize} numbers, got ${src.length}`);
-  }
+export function sequenceLength(src: ArrayLike<number> | undefined, input: { readonly name: string; readonly shape: readonly (number | null)[] }, stepSize: number): number {
+  checkArrayLike(src, input, `a positive multiple of ${stepSize} numbers`);
+  if (src.length === 0 || src.length % stepSize !== 0) throw lengthError(input, `a positive multiple of ${stepSize} numbers`, src.length);
   return src.length / stepSize;
+}
+
+/** An object with a numeric length whose first element is not itself an array. */
+function checkArrayLike(src: ArrayLike<number> | undefined, input: { readonly name: string; readonly shape: readonly (number | null)[] }, expected: string): asserts src is ArrayLike<number> {
+  if (src === null || typeof src !== "object" || typeof src.length !== "number") {
+    const got = src === null ? "null" : typeof src === "object" ? "an object without a numeric length" : typeof src === "string" ? "a string" : `${typeof src}`;
+    throw new TypeError(`input "${input.name}": expected an array of ${expected}, got ${got}`);
+  }
+  if (src.length > 0 && isArrayLike(src[0])) throw nestedError(input, expected);
+}
+
+function isArrayLike(v: unknown): boolean {
+  return typeof v === "object" && v !== null && typeof (v as { length?: unknown }).length === "number";
+}
+
+function lengthError(input: { readonly name: string; readonly shape: readonly (number | null)[] }, expected: string, got: number): RangeError {
+  return new RangeError(`input "${input.name}": expected ${expected}, got ${got}`);
+}
+
+function nestedError(input: { readonly name: string; readonly shape: readonly (number | null)[] }, expected: string): RangeError {
+  const shape = input.shape.map((d) => (d === null ? "timesteps" : String(d))).join(", ");
+  return new RangeError(`input "${input.name}": got a nested array; flatten it row-major into ${expected} (one sample of shape [${shape}])`);
+}
+
+function elementError(input: { readonly name: string; readonly shape: readonly (number | null)[] }, expected: string, i: number, v: unknown): Error {
+  if (isArrayLike(v)) return nestedError(input, expected);
+  const what = v === undefined ? "missing (a hole or undefined)" : v === null ? "null" : typeof v === "string" ? `the string ${JSON.stringify(v.slice(0, 20))}` : `a value of type ${typeof v}`;
+  return new TypeError(`input "${input.name}": element ${i} is ${what}, not a number (expected ${expected})`);
 }
 
 /** Checks the number of arguments given to `predict` against the model's inputs. */

@@ -18,7 +18,8 @@ export function perCallCode(moduleText: string): string[] {
     .split("\n")
     .slice(1)
     .map((line) => line.replace(/\/\/.*$/, "")) // comments are not code
-    .filter((line) => !/^ {2}(const|let) \w+(: Float32Array\[\])? = (new (Float64Array|Float32Array|Uint8Array|Int32Array)\(\d+\)|\[[\w, ]*\]);/.test(line))
+    .map((line) => line.replace(/^( {2}function predict\(.*\)): \[[\w, ]*\] \{$/, "$1 {")) // a tuple return type is not an array literal
+    .filter((line) => !/^ {2}(const|let) \w+(: Float32Array\[\]|: \[Float32Array(, Float32Array)*\])? = (new (Float64Array|Float32Array|Uint8Array|Int32Array)\(\d+\)|\[[\w, ]*\]);/.test(line))
     // Variable-length buffers grow when a longer sequence arrives, never otherwise.
     .filter((line) => !/^ {4}if \(\w+\.length (<|!==) [\w *]+\) \{? ?\w+ = new (Float64Array|Float32Array|Uint8Array)\([\w *]+\);/.test(line));
 }

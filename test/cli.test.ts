@@ -28,9 +28,9 @@ describe("keras2ts generate", () => {
 
   it("writes a JavaScript module for .js and .mjs, and a single file with --inline-runtime", () => {
     expect(run("generate", lstm, "-o", "b/model.mjs").code).toBe(0);
-    expect(readdirSync(join(work, "b")).sort()).toEqual(["keras2ts-runtime.js", "model.mjs"]);
+    expect(readdirSync(join(work, "b")).sort()).toEqual(["keras2ts-runtime.d.mts", "keras2ts-runtime.mjs", "model.d.mts", "model.mjs"]);
     expect(run("generate", lstm, "-o", "c/model.js", "--inline-runtime").code).toBe(0);
-    expect(readdirSync(join(work, "c"))).toEqual(["model.js"]);
+    expect(readdirSync(join(work, "c")).sort()).toEqual(["model.d.ts", "model.js"]);
     expect(readFileSync(join(work, "c/model.js"), "utf8")).not.toMatch(/^import /m);
   });
 

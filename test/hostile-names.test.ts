@@ -5,6 +5,7 @@
  * settings, compute the same numbers, expose the names exactly, and run no code from the file.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
@@ -75,16 +76,18 @@ describe.each(Object.entries(VARIANTS))("names: %s", (variant, { names, model, f
     for (const f of await generate(bytes, "model.ts", { sourceName })) writeFileSync(join(dir, f.name), f.text);
     const [inline] = await generate(bytes, "model.mjs", { sourceName, language: "js", inlineRuntime: true });
     writeFileSync(join(dir, "model.mjs"), inline!.text);
+    const cjsFiles = await generate(bytes, "model.cjs", { sourceName, inlineRuntime: true }); // CommonJS and its .d.cts
+    for (const f of cjsFiles) writeFileSync(join(dir, f.name), f.text);
 
     const text = readFileSync(join(dir, "model.ts"), "utf8");
-    expect(typecheck([join(dir, "model.ts")])).toEqual([]);
-    for (const source of [text, inline!.text]) {
+    expect(typecheck([join(dir, "model.ts"), join(dir, "model.d.cts")])).toEqual([]);
+    for (const source of [text, inline!.text, cjsFiles[0]!.text]) {
       const ids = identifiers(source);
       expect(ids.has("globalThis") || ids.has(PWNED)).toBe(false);
     }
 
-    for (const path of [join(dir, "model.ts"), join(dir, "model.mjs")]) {
-      const mod = (await import(pathToFileURL(path).href)) as GeneratedModule;
+    for (const path of [join(dir, "model.ts"), join(dir, "model.mjs"), join(dir, "model.cjs")]) {
+      const mod = (path.endsWith(".cjs") ? createRequire(import.meta.url)(path) : await import(pathToFileURL(path).href)) as GeneratedModule;
       expect((globalThis as Record<string, unknown>)[PWNED]).toBeUndefined();
       expect(mod.inputs.map((i) => i.name)).toEqual([names.seq, names.vec]);
       expect(mod.outputs.map((o) => o.name)).toEqual([names.cls, names.reg]);

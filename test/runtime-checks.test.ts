@@ -1,6 +1,7 @@
 /**
  * The checks a generated module makes at run time, tested through generated modules: wrong argument
- * counts, lengths and types throw a RangeError naming the input and the expected length; NaN and
+ * counts and lengths throw a RangeError naming the input and the expected length, nested arrays a
+ * RangeError saying to flatten them, non-arrays and non-number elements a TypeError; NaN and
  * ±Infinity flow through as Keras' arithmetic would carry them.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -61,10 +62,52 @@ describe("argument checks", () => {
     expect(() => multi.predict(seq!, [...vec!, 0])).toThrow(new RangeError('input "vec": expected 5 numbers, got 6'));
   });
 
-  it("something that is not an array of numbers is refused the same way", () => {
-    for (const bad of [undefined, null, 7, "x".repeat(20), { length: "20" }]) {
-      expect(() => lstm.predict(bad as unknown as number[])).toThrow(new RangeError('input "input_layer": expected an array of 20 numbers'));
+  it("something that is not an array is a TypeError naming the input", () => {
+    const cases: [unknown, string][] = [
+      [undefined, "undefined"], [null, "null"], [7, "number"], ["x".repeat(20), "a string"], [{ length: "20" }, "an object without a numeric length"],
+    ];
+    for (const [bad, got] of cases) {
+      expect(() => lstm.predict(bad as number[])).toThrow(new TypeError(`input "input_layer": expected an array of 20 numbers, got ${got}`));
     }
+  });
+
+  it("a nested array is a RangeError saying to flatten it, with the expected shape", () => {
+    const [x] = firstSample("lstm_default");
+    const rows = Array.from({ length: 5 }, (_, t) => x!.slice(4 * t, 4 * t + 4)); // shape [5, 4] as nested rows
+    const flatten = new RangeError('input "input_layer": got a nested array; flatten it row-major into 20 numbers (one sample of shape [5, 4])');
+    expect(() => lstm.predict(rows as unknown as number[])).toThrow(flatten);
+    expect(() => lstm.predict([...x!.slice(0, 19), [0]] as unknown as number[])).toThrow(flatten); // nested further in
+    const [seq, vec] = firstSample("functional_multi_io");
+    expect(() => multi.predict(seq!, [vec!] as unknown as number[])).toThrow(/^input "vec": got a nested array; flatten it row-major into 5 numbers \(one sample of shape \[5\]\)$/);
+    expect(() => variable.predict(rows as unknown as number[])).toThrow(/input "input_layer": got a nested array; .* \[timesteps, 4\]/);
+  });
+
+  it("holes, strings, objects and new Array(n) are TypeErrors naming the input and the element, never NaN", () => {
+    const [x] = firstSample("lstm_default");
+    const withAt = (i: number, v: unknown) => Object.assign(x!.slice(), { [i]: v }) as number[];
+    const holey = x!.slice();
+    delete holey[7];
+    const cases: [unknown, RegExp][] = [
+      [holey, /^input "input_layer": element 7 is missing \(a hole or undefined\), not a number \(expected 20 numbers\)$/],
+      [new Array(20), /element 0 is missing/],
+      [withAt(2, "0.5"), /element 2 is the string "0.5", not a number/],
+      [withAt(19, {}), /element 19 is a value of type object, not a number/],
+      [withAt(3, null), /element 3 is null/],
+      [withAt(4, 1n), /element 4 is a value of type bigint/],
+      [new BigInt64Array(20), /element 0 is a value of type bigint/],
+    ];
+    for (const [bad, message] of cases) {
+      expect(() => lstm.predict(bad as number[])).toThrow(TypeError);
+      expect(() => lstm.predict(bad as number[])).toThrow(message);
+    }
+  });
+
+  it("every kind of array of numbers gives the same result: arrays, typed arrays, array-likes", () => {
+    const [x] = firstSample("lstm_default");
+    const want = Array.from(asList(lstm.predict(x!))[0]!);
+    const arrayLike = Object.assign({ length: x!.length }, x!) as ArrayLike<number>;
+    for (const same of [new Float64Array(x!), arrayLike]) expect(Array.from(asList(lstm.predict(same))[0]!)).toEqual(want);
+    expect(Array.from(asList(lstm.predict(new Float32Array(x!)))[0]!)).toEqual(Array.from(asList(lstm.predict(Array.from(new Float32Array(x!))))[0]!));
   });
 
   it("a variable-length input takes whole steps only and says the step size", () => {

@@ -124,15 +124,22 @@ describe("denseT, addMatVecT and dot (kernels stored transposed)", () => {
 describe("input checks", () => {
   it("readInput copies and names the input on a wrong length", () => {
     const dst = new Float64Array(3);
-    rt.readInput([1, 2, 3], "x", 3, dst);
+    const x = { name: "x", shape: [3] };
+    const tokens = { name: "tokens", shape: [3] };
+    rt.readInput([1, 2, 3], x, 3, dst);
     expect(Array.from(dst)).toEqual([1, 2, 3]);
-    expect(() => rt.readInput([1, 2], "tokens", 3, dst)).toThrow(new RangeError('input "tokens": expected 3 numbers, got 2'));
-    expect(() => rt.readInput(undefined, "tokens", 3, dst)).toThrow(RangeError);
+    rt.readInput(new Int8Array([4, -5, 6]), x, 3, dst);
+    expect(Array.from(dst)).toEqual([4, -5, 6]);
+    expect(() => rt.readInput([1, 2], tokens, 3, dst)).toThrow(new RangeError('input "tokens": expected 3 numbers, got 2'));
+    expect(() => rt.readInput(new Float32Array(2), tokens, 3, dst)).toThrow(new RangeError('input "tokens": expected 3 numbers, got 2'));
+    expect(() => rt.readInput(undefined, tokens, 3, dst)).toThrow(new TypeError('input "tokens": expected an array of 3 numbers, got undefined'));
   });
 
   it("sequenceLength accepts whole numbers of steps only", () => {
-    expect(rt.sequenceLength(new Float32Array(12), "seq", 4)).toBe(3);
-    expect(() => rt.sequenceLength(new Float32Array(10), "seq", 4)).toThrow(/seq.*multiple of 4.*got 10/);
+    const seq = { name: "seq", shape: [null, 4] };
+    expect(rt.sequenceLength(new Float32Array(12), seq, 4)).toBe(3);
+    expect(() => rt.sequenceLength([[1, 2, 3, 4]] as unknown as number[], seq, 4)).toThrow(new RangeError('input "seq": got a nested array; flatten it row-major into a positive multiple of 4 numbers (one sample of shape [timesteps, 4])'));
+    expect(() => rt.sequenceLength(new Float32Array(10), seq, 4)).toThrow(/seq.*multiple of 4.*got 10/);
   });
 
   it("checkArgCount names the expected inputs", () => {

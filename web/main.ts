@@ -68,8 +68,8 @@ async function convert(): Promise<void> {
     const moduleName = `${base}.${language === "ts" ? "ts" : "mjs"}`;
     const files = await generate(bytes, moduleName, { ...opts, language });
     const runnable = language === "js" ? files : await generate(bytes, `${base}.mjs`, { ...opts, language: "js" });
-    loaded = await importModule(runnable);
-    showDownloads(files);
+    loaded = await importModule(runnable.find((f) => f.name.endsWith(".mjs") && !f.name.startsWith("keras2ts-runtime"))!, runnable.find((f) => f.name === "keras2ts-runtime.mjs"));
+    showDownloads(files.filter((f) => !/\.d\.[mc]?ts$/.test(f.name)));
     $("inspect").textContent = formatInspect(report);
     showInputs(loaded);
     $("output").textContent = "";
@@ -82,16 +82,15 @@ async function convert(): Promise<void> {
 }
 
 /** Imports the JavaScript module from blob URLs, its runtime import pointed at the runtime's blob. */
-async function importModule(files: readonly GeneratedFile[]): Promise<LoadedModule> {
+async function importModule(module: GeneratedFile, runtime: GeneratedFile | undefined): Promise<LoadedModule> {
   for (const url of urls.splice(0)) URL.revokeObjectURL(url);
   const blobUrl = (text: string) => {
     const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
     urls.push(url);
     return url;
   };
-  const [module, runtime] = files;
   const runtimeUrl = runtime ? blobUrl(runtime.text) : "";
-  const code = module!.text.replace(/from\s+"\.\/keras2ts-runtime\.[cm]?js"/g, `from "${runtimeUrl}"`);
+  const code = module.text.replace(/from\s+"\.\/keras2ts-runtime\.[cm]?js"/g, `from "${runtimeUrl}"`);
   return (await import(/* @vite-ignore */ blobUrl(code))) as LoadedModule;
 }
 

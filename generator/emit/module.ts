@@ -14,6 +14,10 @@ export interface EmitOptions {
   readonly weightEncoding?: WeightEncoding;
   /** Put the used runtime functions inside the module instead of importing the runtime file. */
   readonly inlineRuntime?: boolean;
+  /** What the module imports the runtime from (default "./keras2ts-runtime.js"). */
+  readonly runtimeSpecifier?: string;
+  /** A header line recording the JavaScript module format, or "" (TypeScript). */
+  readonly formatNote?: string;
 }
 
 export const DEFAULT_UNROLL_LIMIT = 32;
@@ -58,7 +62,6 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   }
   const outIds = model.outputs.map((_, k) => pool.claim(`out${k}`));
 
-  const single = model.outputs.length === 1;
   const stateful = ctx.states.some((s) => s.stateful);
   const base64 = options.weightEncoding === "base64";
   if (base64) ctx.rt("decodeFloat32");
@@ -69,13 +72,15 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     modelName: commentText(model.name),
     inputSummary: model.inputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
     outputSummary: model.outputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
-    runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx)) + moduleImportLines(ctx),
+    formatNote: options.formatNote ?? "",
+    runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx, options.runtimeSpecifier ?? `./${RUNTIME_FILE_BASE}.js`)) + moduleImportLines(ctx),
     inputEntries: model.inputs
       .map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))}, dtype: ${stringLiteral(model.values[io.value]!.dtype)} },`)
       .join("\n"),
     outputEntries: model.outputs.map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))} },`).join("\n"),
     declarations: ctx.declarations.length > 0 ? `${ctx.declarations.join("\n")}\n\n` : "",
-    returnType: single ? "Float32Array" : "Float32Array[]",
+    returnType: returnType(model),
+    predictParams: paramIds.map((p) => `${p}: ArrayLike<number>`).join(", "),
     stateful,
     sessionBody: body,
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
@@ -112,11 +117,11 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
   });
   const single = model.outputs.length === 1;
   // Multi-output results go in one array made once: predict allocates nothing.
-  if (!single) lines.push(`  const results: Float32Array[] = [${outIds.join(", ")}];`);
+  if (!single) lines.push(`  const results: ${returnType(model)} = [${outIds.join(", ")}];`);
   for (const f of ctx.funcs) lines.push("", ...f.map((l) => (l ? `  ${l}` : l)));
 
   const params = paramIds.map((p) => `${p}?: ArrayLike<number>`).join(", ");
-  lines.push("", `  function predict(${params}): ${single ? "Float32Array" : "Float32Array[]"} {`);
+  lines.push("", `  function predict(${params}): ${returnType(model)} {`);
   lines.push(`    ${ctx.rt("checkArgCount")}(arguments.length, inputs);`);
   const declared = new Set<string>();
   model.inputs.forEach((io, k) => {
@@ -125,7 +130,7 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
     if (sym !== undefined && !declared.has(sym)) {
       declared.add(sym);
       const step = ctx.size(dims.filter((d) => d !== sym));
-      lines.push(`    const ${sym} = ${ctx.rt("sequenceLength")}(${paramIds[k]}, ${stringLiteral(io.name)}, ${step});`);
+      lines.push(`    const ${sym} = ${ctx.rt("sequenceLength")}(${paramIds[k]}, inputs[${k}]!, ${step});`);
     }
   });
   for (const b of ctx.buffers.filter((b) => dynamic(b.dims))) {
@@ -138,7 +143,7 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
     lines.push(`    if (${outIds[k]}.length !== ${ctx.size(dims)}) { ${grow} }`);
   });
   model.inputs.forEach((io, k) => {
-    lines.push(`    ${ctx.rt("readInput")}(${paramIds[k]}, ${stringLiteral(io.name)}, ${ctx.size(ctx.shape(io.value))}, ${inputIds[k]});`);
+    lines.push(`    ${ctx.rt("readInput")}(${paramIds[k]}, inputs[${k}]!, ${ctx.size(ctx.shape(io.value))}, ${inputIds[k]});`);
   });
   for (const s of ctx.states.filter((s) => !s.stateful)) lines.push(`    ${s.id}.fill(0);`);
   lines.push(...ctx.body.map((l) => `    ${l}`));
@@ -155,9 +160,9 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
 }
 
 /** The runtime import; ".js" for TypeScript output too, which tsc and bundlers resolve to the .ts file. */
-function runtimeImportLine(ctx: ModuleContext): string {
+function runtimeImportLine(ctx: ModuleContext, specifier: string): string {
   const used = [...ctx.runtimeUsed].sort();
-  return `import { ${used.join(", ")} } from "./${RUNTIME_FILE_BASE}.js";\n`;
+  return `import { ${used.join(", ")} } from ${stringLiteral(specifier)};\n`;
 }
 
 /** Imports of custom layer implementations (`--custom`), in the order layers use them. */
@@ -179,6 +184,11 @@ function layerBases(model: Model): Map<Layer, string> {
   };
   for (const call of model.calls) visit(call.layer);
   return bases;
+}
+
+/** One Float32Array, or a tuple of them in `outputs` order. */
+function returnType(model: Model): string {
+  return model.outputs.length === 1 ? "Float32Array" : `[${model.outputs.map(() => "Float32Array").join(", ")}]`;
 }
 
 function publicShape(dims: Shape): string {

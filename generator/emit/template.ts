@@ -9,12 +9,16 @@ export interface ModuleSlots {
   readonly modelName: string;
   readonly inputSummary: string;
   readonly outputSummary: string;
+  /** "" or one comment line naming the JavaScript module format. */
+  readonly formatNote: string;
   readonly runtimeImport: string;
   readonly inputEntries: string;
   readonly outputEntries: string;
   /** Module-level declarations (custom layers), each line ending in a newline, then a blank line; or "". */
   readonly declarations: string;
   readonly returnType: string;
+  /** `predict`'s typed parameters, one per model input: "seq: ArrayLike<number>, vec: ArrayLike<number>". */
+  readonly predictParams: string;
   readonly stateful: boolean;
   readonly sessionBody: string;
   readonly runtimeInline: string;

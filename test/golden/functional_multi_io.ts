@@ -17,7 +17,7 @@ export const outputs: readonly { name: string; shape: readonly (number | null)[]
 /** Independent working memory: one per concurrent stream. */
 export interface Session {
   /** Runs the model on one sample per input (flattened row-major). The result is reused by the next call. */
-  predict(...xs: ArrayLike<number>[]): Float32Array[];
+  predict(seq: ArrayLike<number>, vec: ArrayLike<number>): [Float32Array, Float32Array];
   /** Zeroes recurrent state (the model has no stateful layers: nothing to do). */
   resetStates(): void;
 }
@@ -36,7 +36,7 @@ export function createSession(): Session {
   const lstm_c = new Float64Array(8);
   const out0 = new Float32Array(2);
   const out1 = new Float32Array(1);
-  const results: Float32Array[] = [out0, out1];
+  const results: [Float32Array, Float32Array] = [out0, out1];
 
   function lstm_step(xo: number): void {
     // z = x·W + b + h·U, gate blocks [i, f, c, o]
@@ -53,10 +53,10 @@ export function createSession(): Session {
     }
   }
 
-  function predict(seq?: ArrayLike<number>, vec?: ArrayLike<number>): Float32Array[] {
+  function predict(seq?: ArrayLike<number>, vec?: ArrayLike<number>): [Float32Array, Float32Array] {
     checkArgCount(arguments.length, inputs);
-    readInput(seq, "seq", 18, seq_input);
-    readInput(vec, "vec", 5, vec_input);
+    readInput(seq, inputs[0]!, 18, seq_input);
+    readInput(vec, inputs[1]!, 5, vec_input);
     lstm_h.fill(0);
     lstm_c.fill(0);
     // lstm (LSTM)
@@ -95,7 +95,7 @@ const defaultSession = createSession();
  * Runs the model on one sample per input, flattened row-major, and returns Keras' `model.predict`
  * output for it. The returned array is reused by the next call: copy it (`.slice()`) to keep it.
  */
-export const predict: (...xs: ArrayLike<number>[]) => Float32Array[] = defaultSession.predict;
+export const predict: (seq: ArrayLike<number>, vec: ArrayLike<number>) => [Float32Array, Float32Array] = defaultSession.predict;
 
 // ---- weights ----
 

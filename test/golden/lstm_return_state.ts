@@ -17,7 +17,7 @@ export const outputs: readonly { name: string; shape: readonly (number | null)[]
 /** Independent working memory: one per concurrent stream. */
 export interface Session {
   /** Runs the model on one sample per input (flattened row-major). The result is reused by the next call. */
-  predict(...xs: ArrayLike<number>[]): Float32Array[];
+  predict(x: ArrayLike<number>): [Float32Array, Float32Array, Float32Array];
   /** Zeroes recurrent state (the model has no stateful layers: nothing to do). */
   resetStates(): void;
 }
@@ -34,7 +34,7 @@ export function createSession(): Session {
   const out0 = new Float32Array(40);
   const out1 = new Float32Array(8);
   const out2 = new Float32Array(8);
-  const results: Float32Array[] = [out0, out1, out2];
+  const results: [Float32Array, Float32Array, Float32Array] = [out0, out1, out2];
 
   function lstm_step(xo: number): void {
     // z = x·W + b + h·U, gate blocks [i, f, c, o]
@@ -51,9 +51,9 @@ export function createSession(): Session {
     }
   }
 
-  function predict(x?: ArrayLike<number>): Float32Array[] {
+  function predict(x?: ArrayLike<number>): [Float32Array, Float32Array, Float32Array] {
     checkArgCount(arguments.length, inputs);
-    readInput(x, "x", 15, x_input);
+    readInput(x, inputs[0]!, 15, x_input);
     lstm_h.fill(0);
     lstm_c.fill(0);
     // lstm (LSTM)
@@ -87,7 +87,7 @@ const defaultSession = createSession();
  * Runs the model on one sample per input, flattened row-major, and returns Keras' `model.predict`
  * output for it. The returned array is reused by the next call: copy it (`.slice()`) to keep it.
  */
-export const predict: (...xs: ArrayLike<number>[]) => Float32Array[] = defaultSession.predict;
+export const predict: (x: ArrayLike<number>) => [Float32Array, Float32Array, Float32Array] = defaultSession.predict;
 
 // ---- weights ----
 

@@ -15,7 +15,7 @@ export const outputs: readonly { name: string; shape: readonly (number | null)[]
 /** Independent working memory: one per concurrent stream. */
 export interface Session {
   /** Runs the model on one sample per input (flattened row-major). The result is reused by the next call. */
-  predict(...xs: ArrayLike<number>[]): Float32Array;
+  predict(input_layer: ArrayLike<number>): Float32Array;
   /** Zeroes recurrent state (the model has no stateful layers: nothing to do). */
   resetStates(): void;
 }
@@ -47,7 +47,7 @@ export function createSession(): Session {
 
   function predict(input_layer?: ArrayLike<number>): Float32Array {
     checkArgCount(arguments.length, inputs);
-    readInput(input_layer, "input_layer", 20, input_layer_input);
+    readInput(input_layer, inputs[0]!, 20, input_layer_input);
     lstm_h.fill(0);
     lstm_c.fill(0);
     // lstm (LSTM)
@@ -80,7 +80,7 @@ const defaultSession = createSession();
  * Runs the model on one sample per input, flattened row-major, and returns Keras' `model.predict`
  * output for it. The returned array is reused by the next call: copy it (`.slice()`) to keep it.
  */
-export const predict: (...xs: ArrayLike<number>[]) => Float32Array = defaultSession.predict;
+export const predict: (input_layer: ArrayLike<number>) => Float32Array = defaultSession.predict;
 
 // ---- weights ----
 
