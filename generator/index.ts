@@ -19,6 +19,7 @@ import { emitterFor } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
 import { runPasses } from "./passes/index.js";
 import { declarationName, declarationsOf, formatNote, toCommonJs, typescript, type ModuleFormat } from "./emit/module-format.js";
+import { readTestVectors, testFileText, testVectorsHeader } from "./test-vectors.js";
 
 export { KerasError, formatError } from "./errors.js";
 export type { Model } from "./ir/types.js";
@@ -50,6 +51,8 @@ export interface GenerateOptions extends ModelOptions {
   readonly weightEncoding?: WeightEncoding;
   /** Refuse models whose generated module would exceed this many bytes. */
   readonly maxOutputBytes?: number;
+  /** Keras' inputs and outputs (`--test-vectors`): a `node:test` file checking the module is written beside it. */
+  readonly testVectors?: { readonly text: string; readonly sourceName: string };
 }
 
 export interface GeneratedFile {
@@ -107,18 +110,36 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
   if (code.length + weights.length > limit) {
     throw new KerasError(`the generated module would be ${code.length + weights.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
   }
+  const vectors = options.testVectors && readTestVectors(options.testVectors.text, options.testVectors.sourceName, model);
+  const testName = testFileName(moduleName);
+  const tests: GeneratedFile[] = vectors ? [{ name: testName, text: testFileText(vectors, { moduleFile: moduleName, language: flavour.language, format: flavour.format }) }] : [];
+  const header = vectors ? withHeaderLine(code, testVectorsHeader(vectors, testName)) : code;
   if (flavour.language === "ts") {
-    return [{ name: moduleName, text: code + weights }, ...(inline ? [] : [{ name: runtimeName, text: runtimeSource() }])];
+    return [{ name: moduleName, text: header + weights }, ...(inline ? [] : [{ name: runtimeName, text: runtimeSource() }]), ...tests];
   }
   // Weight literals are already JavaScript: only the code part goes through the transpiler.
   const files: GeneratedFile[] = [
-    { name: moduleName, text: toJavaScript(code, flavour.format) + weights },
-    { name: declarationName(moduleName), text: declarationsOf(code) },
+    { name: moduleName, text: toJavaScript(header, flavour.format) + weights },
+    { name: declarationName(moduleName), text: declarationsOf(header) },
   ];
   if (!inline) {
     files.push({ name: runtimeName, text: toJavaScript(runtimeSource(), flavour.format) }, { name: declarationName(runtimeName), text: runtimeDeclarations() });
   }
-  return files;
+  return [...files, ...tests];
+}
+
+/** `model.ts` → `model.test.ts`: the test-vectors file sits beside the module, in its language. */
+export function testFileName(moduleName: string): string {
+  const dot = moduleName.lastIndexOf(".");
+  return dot > 0 ? `${moduleName.slice(0, dot)}.test${moduleName.slice(dot)}` : `${moduleName}.test.js`;
+}
+
+/** Adds one line to the module's leading comment block (its header). */
+function withHeaderLine(code: string, line: string): string {
+  const lines = code.split("\n");
+  const end = lines.findIndex((l) => !l.startsWith("//"));
+  lines.splice(end < 0 ? lines.length : end, 0, line);
+  return lines.join("\n");
 }
 
 interface Flavour {

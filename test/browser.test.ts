@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, normalize } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caseFormats, FIXTURES, generateInto, readCase, samples, worstExcess } from "./helpers/cases.js";
+import { caseFormats, FIXTURES, generateInto, readCase, REPO, samples, worstExcess } from "./helpers/cases.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const REQUIRED = process.env["KERAS2TS_REQUIRE_BROWSER"] === "1";
@@ -23,6 +23,12 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>keras2ts</title>`;
 const WORKER = `import { predict } from "./model.mjs";
 self.onmessage = (e) => self.postMessage(e.data.map((args) => [predict(...args)].flat().map((a) => Array.from(a))));`;
 
+/** The same through keras2ts/worker: exposeModel in the worker, modelClient on the page (transferred inputs). */
+const HELPER_WORKER = `import * as model from "./model.mjs";
+import { exposeModel } from "/keras2ts/worker.js";
+exposeModel(model);`;
+const HELPER = join(REPO, "dist/generator/worker.js");
+
 let server: Server;
 let browser: Browser;
 let base = "";
@@ -32,7 +38,8 @@ let root = "";
 function serve(): Promise<void> {
   server = createServer((req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? "/").split("?")[0]!));
-    const body = path === "/" ? PAGE : path.endsWith("/worker.mjs") ? WORKER : existsSync(join(root, path)) && !path.includes("..") ? readFileSync(join(root, path)) : null;
+    const body = path === "/" ? PAGE : path.endsWith("/worker.mjs") ? WORKER : path.endsWith("/helper-worker.mjs") ? HELPER_WORKER
+      : path === "/keras2ts/worker.js" ? readFileSync(HELPER) : existsSync(join(root, path)) && !path.includes("..") ? readFileSync(join(root, path)) : null;
     if (body === null) return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": path === "/" ? "text/html" : "text/javascript" }).end(body);
   });
@@ -59,7 +66,7 @@ describe.skipIf(!available && !REQUIRED)("in headless Chromium", () => {
     server?.close();
   });
 
-  it.each(CASES)("%s matches Keras on the page and in a module Worker", async (name) => {
+  it.each(CASES)("%s matches Keras on the page, in a module Worker, and through keras2ts/worker", async (name) => {
     const dir = join(FIXTURES, name);
     await generateInto(`browser/${name}`, caseFormats(dir)[0]!, { language: "js" }, "model.mjs");
     const c = readCase(dir);
@@ -80,7 +87,19 @@ describe.skipIf(!available && !REQUIRED)("in headless Chromium", () => {
         worker.onerror = (e) => reject(new Error(e.message));
         worker.postMessage(${JSON.stringify(args)});
       })`)) as number[][][];
-      for (const results of [onPage, inWorker]) {
+      const throughHelper = (await page.evaluate(`(async () => {
+        const { modelClient } = await import("/keras2ts/worker.js");
+        const client = modelClient(new Worker(${JSON.stringify(url.replace("model.mjs", "helper-worker.mjs"))}, { type: "module" }));
+        const results = [];
+        for (const xs of ${JSON.stringify(args)}) {
+          const inputs = xs.map((x) => Float32Array.from(x));
+          const y = await client.predict(...inputs);
+          if (inputs.some((x) => x.length !== 0)) throw new Error("inputs were not transferred");
+          results.push([y].flat().map((a) => Array.from(a)));
+        }
+        return results;
+      })()`)) as number[][][];
+      for (const results of [onPage, inWorker, throughHelper]) {
         results.forEach((outputs, b) => outputs.forEach((got, k) => {
           const { excess } = worstExcess(got, samples(c.outputs[k]!)[b]!, c.atol, c.rtol);
           expect(excess, `${name} sample ${b} output ${k}`).toBeLessThanOrEqual(0);

@@ -48,8 +48,17 @@ export function float32Base64Literal(data: Float32Array, indent = "  ", perLine 
   const bytes = new Uint8Array(data.length * 4);
   const view = new DataView(bytes.buffer);
   data.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  const text = Buffer.from(bytes).toString("base64");
+  const text = base64Of(bytes);
   const lines: string[] = [];
   for (let i = 0; i < text.length; i += perLine) lines.push(indent + text.slice(i, i + perLine));
   return `\`\n${lines.join("\n")}\n\``;
+}
+
+/** Base64 of bytes: Node's Buffer where there is one, else btoa (browsers: the converter page). */
+function base64Of(bytes: Uint8Array): string {
+  const nodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): { toString(enc: "base64"): string } } }).Buffer;
+  if (nodeBuffer) return nodeBuffer.from(bytes).toString("base64");
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
