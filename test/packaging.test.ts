@@ -11,7 +11,7 @@
  * Packs dist/ as it is (`npm test` builds it first), without running the pack scripts.
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -120,7 +120,7 @@ afterAll(() => {
 
 describe("the packed tarball", () => {
   it("holds what a user needs and nothing else", () => {
-    for (const must of ["LICENSE", "README.md", "package.json", "bin/keras2ts.js", "dist/generator/index.js", "dist/generator/index.d.ts", "dist/generator/cli.js", "runtime/keras2ts-runtime.ts", "templates/module.ts.hbs"]) {
+    for (const must of ["LICENSE", "README.md", "package.json", "bin/keras2ts.js", "dist/generator/index.js", "dist/generator/index.d.ts", "dist/generator/cli.js", "dist/generator/vite.js", "dist/generator/worker.js", "types/keras-modules.d.ts", "runtime/keras2ts-runtime.ts", "templates/module.ts.hbs"]) {
       expect(packedFiles).toContain(must);
     }
     expect(packedFiles.filter((f) => /^(test|scripts|examples|out|docs|\.ci)\/|fixtures|golden|\.generated|tsconfig|vitest/.test(f))).toEqual([]);
@@ -140,6 +140,44 @@ describe("the packed tarball", () => {
     expect(header("module")).toMatch(/^\/\/ Module format: ES module/);
     expect(JSON.parse(readFileSync(join(home.commonjs, "package.json"), "utf8")).type).toBe("commonjs");
   });
+});
+
+describe("keras2ts/vite from the tarball", () => {
+  it("a Vite app importing model.keras builds, and its bundle matches Keras", async () => {
+    const app = join(root, "vite-app");
+    mkdirSync(join(app, "node_modules"), { recursive: true });
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "vite-app", private: true, type: "module" }));
+    // The app's own Vite (any app using the plugin has one) and keras2ts as installed from the tarball.
+    symlinkSync(join(REPO, "node_modules/vite"), join(app, "node_modules/vite"), "dir");
+    symlinkSync(join(home.module, "node_modules/keras2ts"), join(app, "node_modules/keras2ts"), "dir");
+    cpSync(MODEL, join(app, "model.keras"));
+    writeFileSync(join(app, "main.js"), `export * from "./model.keras";\n`);
+    writeFileSync(join(app, "vite.config.js"), [
+      `import { keras2ts } from "keras2ts/vite";`,
+      `export default { logLevel: "warn", plugins: [keras2ts()], build: { lib: { entry: "main.js", formats: ["es"], fileName: "app" } } };`,
+    ].join("\n"));
+    await sh(app, process.execPath, [join(app, "node_modules/vite/bin/vite.js"), "build"]);
+    const bundle = readFileSync(join(app, "dist/app.js"), "utf8");
+    expect(bundle).not.toMatch(/^\s*import\b|\bimport\(/m); // one self-contained bundle: the virtual runtime is in it
+    writeFileSync(join(app, "run.mjs"), `import * as m from "./dist/app.js";
+const args = JSON.parse(process.argv[2]);
+console.log(JSON.stringify(args.map((xs) => [m.predict(...xs)].flat().map((a) => Array.from(a)))));`);
+    const c = readCase(join(FIXTURES, CASE));
+    const args = Array.from({ length: c.inputs[0]!.shape[0]! }, (_, b) => c.inputs.map((t) => samples(t)[b]!));
+    const results = JSON.parse(await sh(app, process.execPath, ["run.mjs", JSON.stringify(args)])) as number[][][];
+    expect(results.length).toBe(args.length);
+    // A TypeScript app gets the import's types from keras2ts/modules.
+    writeFileSync(join(app, "typed.ts"), [
+      `/// <reference types="keras2ts/modules" />`,
+      `import { predict, inputs } from "./model.keras";`,
+      `export const y: Float32Array | Float32Array[] = predict(new Float32Array(inputs[0]!.shape.length));`,
+    ].join("\n"));
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "esnext", moduleResolution: "bundler", target: "es2020", lib: ["es2020"], types: [] }, files: ["typed.ts"] }));
+    await sh(app, process.execPath, [join(home.module, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]);
+    results.forEach((outs, b) => outs.forEach((o, k) => {
+      expect(worstExcess(o, samples(c.outputs[k]!)[b]!, c.atol, c.rtol).excess, `sample ${b} output ${k}`).toBeLessThanOrEqual(0);
+    }));
+  }, 120_000);
 });
 
 describe.each(KINDS)("project kind %s", (kind) => {

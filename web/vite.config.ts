@@ -10,7 +10,6 @@ import { defineConfig, type Plugin } from "vite";
 const WEB = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(WEB, "..");
 const GENERATOR = join(REPO, "generator");
-const RUNTIME_SOURCE_ID = "\0keras2ts-web-runtime-source";
 
 /** Node-only generator modules and imports → their browser stand-ins. */
 function browserHost(): Plugin {
@@ -23,23 +22,9 @@ function browserHost(): Plugin {
       if (!importer?.startsWith(GENERATOR)) return null;
       if (source.endsWith("/h5-sandbox.js")) return shim("h5-sandbox.ts");
       if (source.endsWith("/custom-layers.js")) return shim("custom-layers.ts");
-      if (source.endsWith("/runtime-source.js")) return RUNTIME_SOURCE_ID;
       if (source.endsWith("/paths.js") || source === "node:fs") return shim("package-files.ts");
       if (source === "node:module") return shim("node-module.ts");
       return null;
-    },
-    async load(id) {
-      if (id !== RUNTIME_SOURCE_ID) return null;
-      // The runtime's export names are found with ts-morph; done here, at build time, in Node.
-      const real = (await import(join(REPO, "dist/generator/emit/runtime-source.js"))) as { runtimeExportNames(): string[] };
-      return [
-        `import text from ${JSON.stringify(`${join(REPO, "runtime/keras2ts-runtime.ts")}?raw`)};`,
-        `export const RUNTIME_FILE_BASE = "keras2ts-runtime";`,
-        `export function runtimeSource() { return text; }`,
-        `const NAMES = ${JSON.stringify(real.runtimeExportNames())};`,
-        `export function runtimeExportNames() { return [...NAMES]; }`,
-        `export function inlineRuntime() { throw new Error("an inlined runtime needs the command line (--inline-runtime)"); }`,
-      ].join("\n");
     },
   };
 }
