@@ -8,21 +8,9 @@ export type Dim = number | string;
 export type Shape = readonly Dim[];
 export type DType = "float32" | "int32";
 
-/** A layer's config after normalisation to Keras 3 key names (see load/normalize-config.ts). */
-export type Config = Record<string, unknown>;
+import type { Config, KerasVersion, Weight } from "../load/types.js";
 
-export interface KerasVersion {
-  readonly raw: string;
-  readonly major: number;
-  readonly minor: number;
-}
-
-/** One weight tensor, named as the file names it (or by position when the file has no names). */
-export interface Weight {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-}
+export type { Config, KerasVersion, Weight } from "../load/types.js";
 
 export interface Layer {
   readonly name: string;
@@ -36,6 +24,8 @@ export interface Layer {
   readonly userDefined?: boolean;
   /** A user-supplied implementation (`--custom`) computes this layer. */
   readonly custom?: CustomBinding;
+  /** The config as its descriptor's `parseConfig` read it (once; see `configOf` in emit/layers/registry.ts). */
+  parsed?: { readonly by: object; readonly config: unknown };
 }
 
 /** A custom layer implementation bound to a layer (see generator/custom-layers.ts). */
