@@ -73,7 +73,7 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
       ...(options.timesteps ? { timesteps: options.timesteps } : {}),
       ...(customFor ? { customFor } : {}),
     },
-    (layer, inputs) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info)),
+    (layer, inputs, call) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, { ...info, call })),
   );
   const specs = (layer: Model["calls"][number]["layer"], inputs: readonly Shape[]) => emitterFor(layer).weightSpecs(layer, inputs, info);
   assignGroupedWeights(model, architecture.weightGroups ?? [], weights, specs);

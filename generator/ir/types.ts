@@ -63,6 +63,16 @@ export interface Call {
   readonly ignoresInputMask?: boolean;
   /** Positional call arguments that are literals (Keras 3 op layers: the 0 of `not_equal(x, 0)`), null where a tensor stands. */
   readonly literals?: readonly (number | boolean | string | null)[];
+  /** Tensors passed by keyword (MultiHeadAttention's `key`, `attention_mask`), by name. */
+  readonly namedInputs?: Readonly<Record<string, number>>;
+  /** Literal keyword arguments (`use_causal_mask`, `return_attention_scores`). */
+  readonly options?: Readonly<Record<string, number | boolean | string | null>>;
+}
+
+/** What shape inference sees of one call besides its positional input shapes. */
+export interface CallShapes {
+  readonly namedInputs: Readonly<Record<string, Shape>>;
+  readonly options: Readonly<Record<string, number | boolean | string | null>>;
 }
 
 export interface ModelIO {

@@ -21,6 +21,10 @@ export interface ArchCall {
   readonly mask?: TensorRef;
   /** Positional arguments that are not tensors, by position (null where a tensor stands). */
   readonly literals?: readonly Literal[];
+  /** Keyword arguments that are tensors, other than mask and initial_state (MultiHeadAttention's key, attention_mask). */
+  readonly tensorKwargs?: Readonly<Record<string, TensorRef>>;
+  /** Keyword arguments that are literals (use_causal_mask, return_attention_scores); training is dropped. */
+  readonly options?: Readonly<Record<string, Literal>>;
 }
 
 export interface ArchLayer {
@@ -277,7 +281,11 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
     const kwargs = isObject(node["kwargs"]) ? node["kwargs"] : {};
     const mask = flattenTensors(kwargs["mask"], where);
     const literals = literalArgs(node["args"]);
-    return { args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), ...(literals ? { literals } : {}) };
+    const { tensorKwargs, options } = otherKwargs(kwargs, where);
+    return {
+      args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), ...(literals ? { literals } : {}),
+      ...(tensorKwargs ? { tensorKwargs } : {}), ...(options ? { options } : {}),
+    };
   }
   if (!Array.isArray(node)) throw new KerasError(`malformed ${where}`);
   const refs = node.map((entry) => toRef(entry, where));
@@ -290,6 +298,21 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
     return { args: [refs[0]!], initialState: refs.slice(1), ...mask };
   }
   return { args: refs, initialState: initialFromKwargs, ...mask };
+}
+
+/** Keyword arguments besides mask, initial_state and training: single tensors by name, and literals. */
+function otherKwargs(kwargs: Json, where: string): { tensorKwargs?: Record<string, TensorRef>; options?: Record<string, Literal> } {
+  const tensors: Record<string, TensorRef> = {};
+  const options: Record<string, Literal> = {};
+  for (const [key, v] of Object.entries(kwargs)) {
+    if (key === "mask" || key === "initial_state" || key === "training" || v === null) continue;
+    const refs = flattenTensors(v, where);
+    if (refs.length === 1) Object.defineProperty(tensors, key, { value: refs[0]!, enumerable: true });
+    else if (refs.length > 1) throw new KerasError(`${where}: keyword argument ${JSON.stringify(key)} holds ${refs.length} tensors; one is supported`);
+    else if (["number", "boolean", "string"].includes(typeof v)) Object.defineProperty(options, key, { value: v as Literal, enumerable: true });
+  }
+  const some = (o: object) => Object.keys(o).length > 0;
+  return { ...(some(tensors) ? { tensorKwargs: tensors } : {}), ...(some(options) ? { options } : {}) };
 }
 
 /** Top-level positional arguments that are literals, or undefined when every argument is a tensor. */

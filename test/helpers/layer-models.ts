@@ -53,8 +53,8 @@ export type Weights = Record<string, { shape: number[]; data: number[] }[]>;
 export function randomWeights(architecture: unknown, seed: number, kerasVersion = "3.15.1"): Weights {
   const version = parseKerasVersion(kerasVersion);
   const info = { version };
-  const model = buildModel({ architecture: readArchitecture(architecture, version, layerKinds), weights: new Map(), kerasVersion: version, sourceName: "test" }, (layer, inputs) =>
-    layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info),
+  const model = buildModel({ architecture: readArchitecture(architecture, version, layerKinds), weights: new Map(), kerasVersion: version, sourceName: "test" }, (layer, inputs, call) =>
+    layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, { ...info, call }),
   );
   const rnd = random(seed);
   const weights: Weights = {};

@@ -33,6 +33,7 @@ import { rescaling } from "./rescaling.js";
 import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
 import { compareOps } from "./compare.js";
+import { multiHeadAttention } from "./multi-head-attention.js";
 import { customLayer } from "./custom.js";
 import { identifierFrom } from "../names.js";
 
@@ -47,6 +48,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   batchNormalization, layerNormalization, unitNormalization,
   flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
   merge, concatenate, dot,
+  multiHeadAttention,
   // Keras 3 op layers.
   compareOps,
 ];
