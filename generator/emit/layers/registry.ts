@@ -34,6 +34,7 @@ import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
 import { compareOps } from "./compare.js";
 import { multiHeadAttention } from "./multi-head-attention.js";
+import { attention } from "./attention.js";
 import { customLayer } from "./custom.js";
 import { identifierFrom } from "../names.js";
 
@@ -48,7 +49,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   batchNormalization, layerNormalization, unitNormalization,
   flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
   merge, concatenate, dot,
-  multiHeadAttention,
+  multiHeadAttention, attention,
   // Keras 3 op layers.
   compareOps,
 ];
