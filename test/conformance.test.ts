@@ -12,7 +12,6 @@ import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, sampl
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
   // Issue 9: attention, Keras 3 op layers, transposed convolutions, preprocessing, stacked cells.
   conv_transpose: 'unsupported layer class "Conv2DTranspose"',
-  einsum_dense: 'unsupported layer class "EinsumDense"',
   group_norm: 'unsupported layer class "GroupNormalization"',
   ops_layers: 'unsupported layer class "Transpose"',
   preprocessing_numeric: 'unsupported layer class "Discretization"',

@@ -35,6 +35,7 @@ import { softmaxLayer } from "./softmax.js";
 import { compareOps } from "./compare.js";
 import { multiHeadAttention } from "./multi-head-attention.js";
 import { attention } from "./attention.js";
+import { einsumDense } from "./einsum-dense.js";
 import { customLayer } from "./custom.js";
 import { identifierFrom } from "../names.js";
 
@@ -49,7 +50,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   batchNormalization, layerNormalization, unitNormalization,
   flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
   merge, concatenate, dot,
-  multiHeadAttention, attention,
+  multiHeadAttention, attention, einsumDense,
   // Keras 3 op layers.
   compareOps,
 ];
