@@ -69,6 +69,12 @@ export interface Call {
   readonly options?: Readonly<Record<string, number | boolean | string | null>>;
 }
 
+/** The keyword tensors' shapes and literals of a call (empty when it has none). */
+export function callShapes(call: Call, values: readonly Value[]): CallShapes {
+  const named = Object.entries(call.namedInputs ?? {}).map(([k, v]): [string, Shape] => [k, values[v]!.shape]);
+  return { namedInputs: Object.fromEntries(named), options: call.options ?? {} };
+}
+
 /** What shape inference sees of one call besides its positional input shapes. */
 export interface CallShapes {
   readonly namedInputs: Readonly<Record<string, Shape>>;

@@ -1,13 +1,13 @@
 /** Checks the IR before any code is written: every layer's weights match what its config implies. */
 import { KerasError, layerError } from "../errors.js";
-import type { Layer, Model, Shape } from "./types.js";
+import { callShapes, type CallShapes, type Layer, type Model, type Shape } from "./types.js";
 
 export interface ExpectedWeight {
   readonly name: string;
   readonly shape: readonly number[];
 }
 
-export type WeightSpecFn = (layer: Layer, inputs: readonly Shape[]) => readonly ExpectedWeight[];
+export type WeightSpecFn = (layer: Layer, inputs: readonly Shape[], call?: CallShapes) => readonly ExpectedWeight[];
 
 export function verifyModel(model: Model, weightSpecs: WeightSpecFn): void {
   const checked = new Set<Layer>();
@@ -18,7 +18,7 @@ export function verifyModel(model: Model, weightSpecs: WeightSpecFn): void {
     if (checked.has(call.layer)) continue;
     checked.add(call.layer);
     const layer = call.layer;
-    const expected = weightSpecs(layer, call.inputs.map((v) => model.values[v]!.shape));
+    const expected = weightSpecs(layer, call.inputs.map((v) => model.values[v]!.shape), callShapes(call, model.values));
     if (expected.length !== layer.weights.length) {
       throw layerError(layer, `expected ${expected.length} weight tensor(s) (${expected.map((w) => w.name).join(", ") || "none"}), the file has ${layer.weights.length}`);
     }

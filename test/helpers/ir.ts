@@ -22,7 +22,7 @@ export function modelFromConfig(architecture: unknown, weights: Record<string, {
   const model = buildModel({ architecture: arch, weights: byLayer, kerasVersion: version, sourceName: "test" }, (layer, inputs, call) =>
     layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, { ...info, call }),
   );
-  verifyModel(model, (layer, inputs) => emitterFor(layer).weightSpecs(layer, inputs, info));
+  verifyModel(model, (layer, inputs, call) => emitterFor(layer).weightSpecs(layer, inputs, { ...info, ...(call ? { call } : {}) }));
   return model;
 }
 

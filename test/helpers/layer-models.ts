@@ -5,7 +5,7 @@
 import { emitterFor, layerKinds } from "../../generator/emit/layers/registry.js";
 import { buildModel } from "../../generator/ir/build.js";
 import { runPasses } from "../../generator/passes/index.js";
-import type { Model } from "../../generator/ir/types.js";
+import { callShapes, type Model } from "../../generator/ir/types.js";
 import { readArchitecture } from "../../generator/load/architecture.js";
 import { parseKerasVersion } from "../../generator/load/version.js";
 import { join } from "node:path";
@@ -59,7 +59,7 @@ export function randomWeights(architecture: unknown, seed: number, kerasVersion 
   const rnd = random(seed);
   const weights: Weights = {};
   for (const call of model.calls) {
-    const specs = emitterFor(call.layer).weightSpecs(call.layer, call.inputs.map((v) => model.values[v]!.shape), info);
+    const specs = emitterFor(call.layer).weightSpecs(call.layer, call.inputs.map((v) => model.values[v]!.shape), { ...info, call: callShapes(call, model.values) });
     weights[call.layer.name] = specs.map((s) => {
       const n = s.shape.reduce((p, d) => p * d, 1);
       // Variances must be positive.

@@ -81,8 +81,9 @@ function checkShapes(layer: Layer, s: MhaInputs<Shape>): { t: Shape[number]; sLe
 
 const returnsScores = (options: Readonly<Record<string, unknown>> | undefined) => options?.["return_attention_scores"] === true;
 
-function specs(layer: Layer, [query, value, key]: readonly Shape[]): WeightSpec[] {
+function specs(layer: Layer, inputs: readonly Shape[], info: ShapeInfo): WeightSpec[] {
   const c = configOf(multiHeadAttention, layer);
+  const { query, value, key } = mhaInputs(layer, inputs, info.call?.namedInputs ?? {});
   const dq = fixedDim(layer, query![1], "the query's feature size");
   const dv = fixedDim(layer, value![1], "the value's feature size");
   const dk = key ? fixedDim(layer, key[1], "the key's feature size") : dv;
@@ -113,8 +114,7 @@ export const multiHeadAttention: LayerEmitter<MhaConfig> = {
     const out: Shape = [t, ...(c.outputShape ?? [shapes.query[1]!])];
     return returnsScores(info.call?.options) ? [out, [c.heads, t, sLen]] : [out];
   },
-  // Weight shapes follow the positional inputs; a key by keyword must match the value's size.
-  weightSpecs: (layer, inputs) => specs(layer, inputs),
+  weightSpecs: specs,
   emit(call, ctx) {
     emitMha(call, ctx);
   },
