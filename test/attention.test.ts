@@ -184,6 +184,25 @@ function attentionRef(q: Mat, v: Mat, k: Mat, mode: ScoreMode, useScale: boolean
 }
 
 describe("Attention and AdditiveAttention", () => {
+  it("take the explicit mask=[query mask, value mask] list Keras 3.15 records (NotEqual nodes after Embedding mask_zero)", async () => {
+    const [t, s, vocab, dim] = [5, 6, 7, 3];
+    const arch = keras3Functional([["qt", [t], "int32"], ["vt", [s], "int32"]], [
+      { cls: "Embedding", config: { name: "eq", input_dim: vocab, output_dim: dim, mask_zero: true }, args: [["qt", 0]] },
+      { cls: "Embedding", config: { name: "ev", input_dim: vocab, output_dim: dim, mask_zero: true }, args: [["vt", 0]] },
+      { cls: "NotEqual", module: "keras.src.ops.numpy", config: { name: "nq" }, args: [["qt", 0], 0] },
+      { cls: "NotEqual", module: "keras.src.ops.numpy", config: { name: "nv" }, args: [["vt", 0], 0] },
+      { cls: "Attention", config: { name: "att", use_scale: false, score_mode: "dot" }, args: [[["eq", 0], ["ev", 0]]], kwargs: { mask: [["nq", 0], ["nv", 0]], use_causal_mask: true } },
+    ], [["att", 0]]);
+    const { weights, run } = await generated("attention/att_mask_list", arch, 55);
+    const embed = (name: string, ids: number[]) => ids.map((id) => weights[name]![0]!.data.slice(id * dim, id * dim + dim).map(f32));
+    for (const [qLen, vLen] of [[5, 6], [3, 2], [1, 6]] as const) {
+      const qt = Array.from({ length: t }, (_, i) => (i < qLen ? 1 + (i % (vocab - 1)) : 0));
+      const vt = Array.from({ length: s }, (_, i) => (i < vLen ? 1 + ((2 * i + 1) % (vocab - 1)) : 0));
+      const want = attentionRef(embed("eq", qt), embed("ev", vt), embed("ev", vt), "dot", false, [], vt.map((id) => id !== 0), qt.map((id) => id !== 0), true);
+      expectClose(run(qt, vt)[0]!, want.out, `lengths ${qLen}, ${vLen}`);
+    }
+  });
+
   it("match the reference over score modes, use_scale, keys, causal masks, query/value masks and returned scores", async () => {
     const rnd = random(1201);
     for (let trial = 0; trial < 12; trial++) {

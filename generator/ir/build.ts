@@ -72,6 +72,7 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
       outputs: outs,
       initialState: c.initialState.map((r) => produced.get(refKey(r))!),
       ...(c.mask ? { maskInput: produced.get(refKey(c.mask))! } : {}),
+      ...(c.masks ? { maskInputs: c.masks.map((r) => (r ? produced.get(refKey(r))! : undefined)) } : {}),
       ...(c.literals ? { literals: c.literals } : {}),
       ...(c.tensorKwargs ? { namedInputs: named } : {}),
       ...(c.options ? { options: c.options } : {}),
@@ -100,7 +101,7 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
 
 /** Every tensor a call reads. */
 function refsOf(c: ArchCall): TensorRef[] {
-  return [...c.args, ...c.initialState, ...(c.mask ? [c.mask] : []), ...Object.values(c.tensorKwargs ?? {})];
+  return [...c.args, ...c.initialState, ...(c.mask ? [c.mask] : []), ...(c.masks ?? []).filter((r) => r !== null), ...Object.values(c.tensorKwargs ?? {})];
 }
 
 /** A Layer, with wrapped layers (Bidirectional, TimeDistributed) as inner layers without weights. */

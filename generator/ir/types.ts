@@ -56,6 +56,8 @@ export interface Call {
   readonly initialState: number[];
   /** An explicit `mask=` value passed at call time. */
   readonly maskInput?: number;
+  /** An explicit `mask=[…]` list, one per input (undefined where none): Attention's query and value masks. */
+  readonly maskInputs?: readonly (number | undefined)[];
   /**
    * Keras 3 hands a layer its input's mask only when it is called with one tensor argument: an RNN
    * given `initial_state` tensors ignores the mask (which still travels on with its output).

@@ -56,7 +56,7 @@ export function verifyGraph(model: Model, after: string): void {
   });
   const ready = new Set(model.inputs.map((io) => io.value));
   for (const call of model.calls) {
-    for (const v of [...call.inputs, ...call.initialState, ...(call.maskInput !== undefined ? [call.maskInput] : []), ...Object.values(call.namedInputs ?? {})]) {
+    for (const v of [...call.inputs, ...call.initialState, ...(call.maskInput !== undefined ? [call.maskInput] : []), ...Object.values(call.namedInputs ?? {}), ...(call.maskInputs ?? []).filter((m) => m !== undefined)]) {
       if (!exists(v)) throw fail(`layer "${call.layer.name}" reads value ${v}, which does not exist`);
       if (!ready.has(v)) throw fail(`layer "${call.layer.name}" reads value ${v} before it is computed`);
     }

@@ -19,6 +19,8 @@ export interface ArchCall {
   readonly args: TensorRef[];
   readonly initialState: TensorRef[];
   readonly mask?: TensorRef;
+  /** A mask list (layers called on a list of tensors: Attention's [query mask, value mask]), null where none. */
+  readonly masks?: readonly (TensorRef | null)[];
   /** Positional arguments that are not tensors, by position (null where a tensor stands). */
   readonly literals?: readonly Literal[];
   /** Keyword arguments that are tensors, other than mask and initial_state (MultiHeadAttention's key, attention_mask). */
@@ -282,8 +284,11 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
     const mask = flattenTensors(kwargs["mask"], where);
     const literals = literalArgs(node["args"]);
     const { tensorKwargs, options } = otherKwargs(kwargs, where);
+    const maskList = kwargs["mask"];
+    const masks = Array.isArray(maskList) && maskList.length > 1 ? maskList.map((m) => flattenTensors(m, where)[0] ?? null) : undefined;
     return {
       args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), ...(literals ? { literals } : {}),
+      ...(masks ? { masks } : {}),
       ...(tensorKwargs ? { tensorKwargs } : {}), ...(options ? { options } : {}),
     };
   }

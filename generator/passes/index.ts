@@ -19,6 +19,7 @@ export const pruneUnused: Pass = {
       kept.push(call);
       for (const v of [...call.inputs, ...call.initialState, ...Object.values(call.namedInputs ?? {})]) needed.add(v);
       if (call.maskInput !== undefined) needed.add(call.maskInput);
+      for (const m of call.maskInputs ?? []) if (m !== undefined) needed.add(m);
       for (const v of [...call.inputs, ...Object.values(call.namedInputs ?? {})]) {
         const mask = model.values[v]!.mask;
         if (mask !== undefined) needed.add(mask);

@@ -88,14 +88,17 @@ function emitAttention(call: Call, ctx: EmitContext): void {
     ctx.line(`${ctx.rt("additiveScores")}(${q}, ${k}, ${tc}, ${sc}, ${d}, ${perFeature}, 1, 1, ${scores});`);
   }
   // Keras masks scores by the value's mask and the causal rule only; the query's mask zeroes output rows.
+  // An explicit mask=[query, value] list (as Keras 3.15 records the masks it handed over) wins.
+  const explicit = call.maskInputs;
+  const valueMask = explicit ? explicit[1] : travellingMask(ctx, value);
   const mask = emitAttentionMask(ctx, layer, {
-    query: undefined, value: travellingMask(ctx, value), key: undefined, given: undefined,
+    query: undefined, value: valueMask, key: undefined, given: undefined,
     causal: call.options?.["use_causal_mask"] === true,
   }, t, s);
   const out = ctx.buffer(call.outputs[0]!);
   ctx.line(`// softmax over the keys, weighted sum of the values`);
   ctx.line(`${ctx.rt("maskedSoftmax")}(${scores}, 1, ${tc}, ${sc}, ${mask}, true);`);
   ctx.line(`${ctx.rt("attentionCombine")}(${scores}, ${ctx.buffer(value!)}, ${tc}, ${sc}, 1, ${dv}, ${out});`);
-  const queryMask = travellingMask(ctx, query);
+  const queryMask = explicit ? explicit[0] : travellingMask(ctx, query);
   if (queryMask !== undefined) ctx.line(`${ctx.rt("zeroMaskedRows")}(${out}, ${tc}, ${dv}, ${ctx.buffer(queryMask)});`);
 }

@@ -54,17 +54,20 @@ interface MhaInputs<T> {
   readonly key: T | undefined;
   readonly attentionMask: T | undefined;
   readonly keyGiven: boolean;
+  /** Masks passed by keyword (they replace the masks travelling with the tensors). */
+  readonly masks: { readonly value: T | undefined; readonly key: T | undefined };
 }
 
 function mhaInputs<T>(layer: Layer, positional: readonly T[], named: Readonly<Record<string, T>>): MhaInputs<T> {
   for (const k of Object.keys(named)) {
-    if (!["key", "value", "attention_mask"].includes(k)) throw layerError(layer, `keyword tensor ${JSON.stringify(k)} is not supported`);
+    if (!["key", "value", "attention_mask", "query_mask", "value_mask", "key_mask"].includes(k)) throw layerError(layer, `keyword tensor ${JSON.stringify(k)} is not supported`);
   }
   const query = positional[0];
   const value = positional[1] ?? named["value"];
   const key = positional[2] ?? named["key"];
   if (query === undefined || value === undefined) throw layerError(layer, "needs a query and a value tensor");
-  return { query, value, key, attentionMask: named["attention_mask"], keyGiven: key !== undefined };
+  const masks = { value: named["value_mask"], key: named["key_mask"] };
+  return { query, value, key, attentionMask: named["attention_mask"], keyGiven: key !== undefined, masks };
 }
 
 function checkShapes(layer: Layer, s: MhaInputs<Shape>): { t: Shape[number]; sLen: Shape[number] } {
@@ -139,9 +142,10 @@ function emitMha(call: Call, ctx: EmitContext): void {
   emitProjection(ctx, layer, { x: ctx.buffer(key), rows: ctx.dim(s), n: Number(ctx.shape(key)[1]), m: h * c.keyDim, kernel: step, bias: bias(step), out: k, label: "key" });
   emitProjection(ctx, layer, { x: ctx.buffer(ins.value), rows: ctx.dim(s), n: Number(vShape[1]), m: h * c.valueDim, kernel: 2 * step, bias: bias(2 * step), out: v, label: "value" });
   const mask = emitAttentionMask(ctx, layer, {
+    // Keras' call reads the query's mask from the tensor itself, whatever query_mask says.
     query: travellingMask(ctx, ins.query),
-    value: travellingMask(ctx, ins.value),
-    key: ins.keyGiven ? travellingMask(ctx, key) : undefined,
+    value: ins.masks.value ?? travellingMask(ctx, ins.value),
+    key: ins.masks.key ?? (ins.keyGiven ? travellingMask(ctx, key) : undefined),
     given: ins.attentionMask,
     causal: call.options?.["use_causal_mask"] === true,
   }, t, s);
