@@ -152,6 +152,34 @@ describe("MultiHeadAttention", () => {
     }
   });
 
+  it("handles variable sequence lengths (None timesteps) for cross attention with a causal mask", async () => {
+    const c: MhaCase = { heads: 2, keyDim: 3, valueDim: 2, useBias: true, outDim: 5, causal: true, scores: true };
+    const arch = keras3Functional([["q", [null, 4]], ["v", [null, 3]]], [
+      { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 3, value_dim: 2, output_shape: 5 }, args: [["q", 0], ["v", 0]], kwargs: { use_causal_mask: true, return_attention_scores: true } },
+    ], [["mha", 0], ["mha", 1]]);
+    const cross = await generated("attention/mha_two_lengths", arch, 5);
+    const rnd = random(7);
+    for (const [t, s] of [[1, 3], [4, 2], [6, 6]] as const) {
+      const q = randomArray(t * 4, rnd);
+      const v = randomArray(s * 3, rnd);
+      const want = mhaRef(rows(q, 4), rows(v, 3), rows(v, 3), cross.weights["mha"]!, c, (i, j) => j <= i);
+      const [out, scores] = cross.run(q, v);
+      expectClose(out!, want.out, `lengths ${t}, ${s}`);
+      expectClose(scores!, want.probs, `scores, lengths ${t}, ${s}`);
+    }
+    const same = keras3Functional([["q", [null, 4]]], [
+      { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 3, value_dim: 2, output_shape: 5 }, args: [["q", 0], ["q", 0]], kwargs: { use_causal_mask: true, return_attention_scores: true } },
+    ], [["mha", 0], ["mha", 1]]);
+    const { weights, run } = await generated("attention/mha_variable", same, 6);
+    for (const t of [1, 4, 9]) {
+      const q = randomArray(t * 4, rnd);
+      const want = mhaRef(rows(q, 4), rows(q, 4), rows(q, 4), weights["mha"]!, c, (i, j) => j <= i);
+      const [out, scores] = run(q);
+      expectClose(out!, want.out, `length ${t}`);
+      expectClose(scores!, want.probs, `scores, length ${t}`);
+    }
+  });
+
   it("refuses what it does not compute, with one-line layer errors", async () => {
     const arch = (config: Record<string, unknown>) => keras3Functional([["x", [3, 4]]], [
       { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 2, ...config }, args: [["x", 0], ["x", 0]] },
