@@ -93,14 +93,14 @@ function specs(layer: Layer, inputs: readonly Shape[], info: ShapeInfo): WeightS
   const out = c.outputShape ?? [dq];
   const h = c.heads;
   const proj = (name: string, d: number, size: number, what: string): WeightSpec[] => [
-    { name: `${name}/kernel`, shape: [d, h, size], slices: [`(input features, head, ${what}): head h reads [:, h, :]`] },
-    ...(c.useBias ? [{ name: `${name}/bias`, shape: [h, size], slices: ["(head, feature)"] }] : []),
+    { name: `${name}/kernel`, shape: [d, h, size], slices: [`${d} input features × ${h} heads × ${size} (${what}): head h projects with [:, h, :]`] },
+    ...(c.useBias ? [{ name: `${name}/bias`, shape: [h, size], slices: [`${h} heads × ${size}: row h is head h's bias`] }] : []),
   ];
   return [
     ...proj("query", dq, c.keyDim, "key_dim"),
     ...proj("key", dk, c.keyDim, "key_dim"),
     ...proj("value", dv, c.valueDim, "value_dim"),
-    { name: "attention_output/kernel", shape: [h, c.valueDim, ...out], slices: ["(head, value_dim, output…): the heads' outputs summed"] },
+    { name: "attention_output/kernel", shape: [h, c.valueDim, ...out], slices: [`${h} heads × ${c.valueDim} (value_dim) × output ${out.join("×")}: head h's attended values through [h, :, …], summed over heads`] },
     ...(c.useBias ? [{ name: "attention_output/bias", shape: [...out], slices: ["one per output feature"] }] : []),
   ];
 }
