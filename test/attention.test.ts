@@ -220,14 +220,20 @@ describe("Attention and AdditiveAttention", () => {
       { cls: "NotEqual", module: "keras.src.ops.numpy", config: { name: "nq" }, args: [["qt", 0], 0] },
       { cls: "NotEqual", module: "keras.src.ops.numpy", config: { name: "nv" }, args: [["vt", 0], 0] },
       { cls: "Attention", config: { name: "att", use_scale: false, score_mode: "dot" }, args: [[["eq", 0], ["ev", 0]]], kwargs: { mask: [["nq", 0], ["nv", 0]], use_causal_mask: true } },
-    ], [["att", 0]]);
+      // A residual: the attention output's mask is the query's, so the merge keeps it and pooling applies it.
+      { cls: "Add", config: { name: "res" }, args: [[["eq", 0], ["att", 0]]] },
+      { cls: "GlobalAveragePooling1D", config: { name: "gap" }, args: [["res", 0]] },
+    ], [["att", 0], ["gap", 0]]);
     const { weights, run } = await generated("attention/att_mask_list", arch, 55);
     const embed = (name: string, ids: number[]) => ids.map((id) => weights[name]![0]!.data.slice(id * dim, id * dim + dim).map(f32));
     for (const [qLen, vLen] of [[5, 6], [3, 2], [1, 6]] as const) {
       const qt = Array.from({ length: t }, (_, i) => (i < qLen ? 1 + (i % (vocab - 1)) : 0));
       const vt = Array.from({ length: s }, (_, i) => (i < vLen ? 1 + ((2 * i + 1) % (vocab - 1)) : 0));
       const want = attentionRef(embed("eq", qt), embed("ev", vt), embed("ev", vt), "dot", false, [], vt.map((id) => id !== 0), qt.map((id) => id !== 0), true);
-      expectClose(run(qt, vt)[0]!, want.out, `lengths ${qLen}, ${vLen}`);
+      const [att, pooled] = run(qt, vt);
+      expectClose(att!, want.out, `lengths ${qLen}, ${vLen}`);
+      const res = embed("eq", qt).map((r, i) => r.map((x, d) => x + want.out[i * dim + d]!)).slice(0, qLen);
+      expectClose(pooled!, res[0]!.map((_, d) => res.reduce((a, r) => a + r[d]!, 0) / qLen), `pooled, lengths ${qLen}, ${vLen}`);
     }
   });
 
