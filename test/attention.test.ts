@@ -128,16 +128,19 @@ describe("MultiHeadAttention", () => {
     }
   });
 
-  it("applies Embedding(mask_zero) and causal masks after a Bidirectional LSTM, and its output keeps the query mask", async () => {
+  it.each([false, true])("applies Embedding(mask_zero) and causal masks after a Bidirectional LSTM, its output keeps the query mask (masks recorded as NotEqual nodes: %s)", async (recorded) => {
     const [t, vocab, units] = [7, 9, 3];
     const c: MhaCase = { heads: 3, keyDim: 2, valueDim: 4, useBias: true, outDim: null, causal: true, scores: false };
+    // Keras 3.15 records the masks it hands RNNs and pooling as mask= keywords fed by the traced NotEqual.
+    const maskKw = recorded ? { mask: ["ne", 0] as Ref } : undefined;
     const arch = keras3Functional([["tokens", [t], "int32"]], [
       { cls: "Embedding", config: { name: "emb", input_dim: vocab, output_dim: 4, mask_zero: true }, args: [["tokens", 0]] },
-      { cls: "Bidirectional", config: { name: "bi", merge_mode: "concat", layer: { class_name: "LSTM", config: { name: "lstm", units, return_sequences: true } } }, args: [["emb", 0]] },
+      ...(recorded ? [{ cls: "NotEqual", module: "keras.src.ops.numpy", config: { name: "ne" }, args: [["tokens", 0] as Ref, 0] }] : []),
+      { cls: "Bidirectional", config: { name: "bi", merge_mode: "concat", layer: { class_name: "LSTM", config: { name: "lstm", units, return_sequences: true } } }, args: [["emb", 0]], ...(maskKw ? { kwargs: maskKw } : {}) },
       { cls: "MultiHeadAttention", config: { name: "mha", num_heads: c.heads, key_dim: c.keyDim, value_dim: c.valueDim }, args: [["bi", 0], ["bi", 0]], kwargs: { use_causal_mask: true } },
-      { cls: "GlobalAveragePooling1D", config: { name: "gap" }, args: [["mha", 0]] },
+      { cls: "GlobalAveragePooling1D", config: { name: "gap" }, args: [["mha", 0]], ...(maskKw ? { kwargs: maskKw } : {}) },
     ], [["bi", 0], ["mha", 0], ["gap", 0]]);
-    const { weights, run } = await generated("attention/mha_bilstm", arch, 77);
+    const { weights, run } = await generated(`attention/mha_bilstm_${recorded}`, arch, 77);
     const rnd = random(78);
     for (const length of [7, 4, 1]) {
       const tokens = Array.from({ length: t }, (_, i) => (i < length ? int(rnd, 1, vocab - 1) : 0));
