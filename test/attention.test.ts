@@ -183,12 +183,33 @@ describe("MultiHeadAttention", () => {
     }
   });
 
+  it("attends over every position of higher-rank inputs (an image's rows × columns, attention_axes None or (1, 2))", async () => {
+    const rnd = random(4401);
+    for (const [trial, axes] of ([null, [1, 2], [-3, -2]] as const).entries()) {
+      const c: MhaCase = { heads: 2, keyDim: 3, valueDim: 2, useBias: true, outDim: 4, causal: false, scores: true };
+      const arch = keras3Functional([["img", [2, 3, 5]], ["ctx", [4, 1, 3]]], [
+        { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 3, value_dim: 2, output_shape: 4, attention_axes: axes }, args: [["img", 0], ["ctx", 0]], kwargs: { return_attention_scores: true } },
+      ], [["mha", 0], ["mha", 1]]);
+      const { weights, run } = await generated(`attention/mha_image_${trial}`, arch, 4400 + trial);
+      const img = randomArray(2 * 3 * 5, rnd);
+      const context = randomArray(4 * 1 * 3, rnd);
+      const want = mhaRef(rows(img, 5), rows(context, 3), rows(context, 3), weights["mha"]!, c, null);
+      const [out, scores] = run(img, context);
+      expectClose(out!, want.out, `attention_axes ${JSON.stringify(axes)}`);
+      expectClose(scores!, want.probs, `scores, attention_axes ${JSON.stringify(axes)}`);
+    }
+  });
+
   it("refuses what it does not compute, with one-line layer errors", async () => {
     const arch = (config: Record<string, unknown>) => keras3Functional([["x", [3, 4]]], [
       { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 2, ...config }, args: [["x", 0], ["x", 0]] },
     ], [["mha", 0]]);
     await expect(generated("attention/refuse_gate", arch({ use_gate: true }), 1)).rejects.toThrow(/^use_gate=True is not supported$/);
     await expect(generated("attention/refuse_axes", arch({ attention_axes: [1, 2] }), 1)).rejects.toThrow(/attention_axes \[1,2\] is not supported/);
+    const image = keras3Functional([["x", [2, 3, 4]]], [
+      { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 2, attention_axes: [2] }, args: [["x", 0], ["x", 0]] },
+    ], [["mha", 0]]);
+    await expect(generated("attention/refuse_axis_2", image, 1)).rejects.toThrow(/attention_axes \[2\] is not supported/);
   });
 });
 
