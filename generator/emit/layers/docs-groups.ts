@@ -10,7 +10,7 @@ export const DOCS_GROUPS: readonly { readonly group: DocsGroup; readonly options
   { group: "Normalization", options: "any axis, `center`/`scale`, LayerNormalization `rms_scaling`" },
   { group: "Shape", options: "" },
   { group: "Merge", options: "broadcasting like Keras; Concatenate on any axis; Dot `axes`, `normalize`" },
-  { group: "Attention", options: "MultiHeadAttention: any heads, `key_dim`/`value_dim`, `output_shape`, `use_bias`, cross attention (query/value/key lengths differ), `use_causal_mask`, `attention_mask`, query/value/key masks as Keras 3.15 combines them, `return_attention_scores`; Attention `dot`/`concat`, `use_scale`; causal and padding masks; EinsumDense equations (bias_axes, activation)" },
+  { group: "Attention", options: "MultiHeadAttention: any heads, `key_dim`/`value_dim`, `output_shape`, `use_bias`, cross attention (query/value/key lengths differ), `use_causal_mask`, `attention_mask`, query/value/key masks as Keras 3.15 combines them, `return_attention_scores`, higher-rank inputs attending over all positions; Attention `dot`/`concat`, `use_scale`; causal and padding masks; EinsumDense: any two-operand equation (ellipsis, `bias_axes`, activation)" },
   { group: "Keras 3 op layers", options: "comparisons against a constant, as masks" },
   { group: "Identity at inference", options: "" },
 ];
