@@ -350,6 +350,27 @@ describe("EinsumDense", () => {
     }
   });
 
+  it("runs Dense-like and general equations on a variable sequence length", async () => {
+    const rnd = random(3401);
+    for (const [i, [equation, outputShape, bias, spec]] of ([
+      ["abc,cd->abd", [null, 4], "d", ["bc", "cd", "bd"]],
+      ["abc,dc->adb", [4, null], "d", ["bc", "dc", "db"]],
+    ] as const).entries()) {
+      const arch = keras3Functional([["x", [null, 3]]], [
+        { cls: "EinsumDense", config: { name: "ed", equation, output_shape: [...outputShape], bias_axes: bias, activation: "linear" }, args: [["x", 0]] },
+      ], [["ed", 0]]);
+      const { weights, run } = await generated(`attention/einsum_variable_${i}`, arch, 3400 + i);
+      for (const t of [1, 5]) {
+        const x = randomArray(t * 3, rnd);
+        const raw = einsumRef(spec[0], spec[1], spec[2], x, [t, 3], weights["ed"]![0]!.data, { b: t, c: 3, d: 4 });
+        const b = weights["ed"]![1]!.data;
+        // The bias is over "d": position d of the output (last axis in "bd", first in "db").
+        const want = raw.map((v, k) => v + f32(b[spec[2] === "bd" ? k % 4 : Math.floor(k / t)]!));
+        expectClose(run(x)[0]!, want, `${equation}, length ${t}`);
+      }
+    }
+  });
+
   it("refuses equations it cannot compute with a clear error", async () => {
     const arch = (equation: string) => keras3Functional([["x", [3, 4]]], [
       { cls: "EinsumDense", config: { name: "ed", equation, output_shape: [3, 2], bias_axes: null } , args: [["x", 0]] },
