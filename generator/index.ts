@@ -7,7 +7,7 @@ import { KerasError } from "./errors.js";
 import { checkLimits, checkOutputFloor } from "./limits.js";
 import { buildModel } from "./ir/build.js";
 import { assignGroupedWeights } from "./ir/grouped-weights.js";
-import type { Model, Shape } from "./ir/types.js";
+import type { CallShapes, Model, Shape } from "./ir/types.js";
 import { verifyModel } from "./ir/verify.js";
 import { bindCustomLayers } from "./ir/bind-custom.js";
 import type { CustomLayer } from "./custom-layers.js";
@@ -15,7 +15,7 @@ import { readArchitecture } from "./load/architecture.js";
 import { loadModelFile, type LoadLimits } from "./load/index.js";
 import { layerWeights } from "./load/layer-weights.js";
 import { emitModuleParts, type WeightEncoding } from "./emit/module.js";
-import { emitterFor } from "./emit/layers/registry.js";
+import { emitterFor, layerKinds } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
 import { runPasses } from "./passes/index.js";
 import { declarationName, declarationsOf, formatNote, toCommonJs, typescript, type ModuleFormat } from "./emit/module-format.js";
@@ -67,7 +67,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promise<Model> {
   checkLimits(options); // every limit of GenerateOptions too: generate() passes its options here first
   const file = await loadModelFile(bytes, options.configText, options);
-  const architecture = readArchitecture(file.architecture, file.kerasVersion);
+  const architecture = readArchitecture(file.architecture, file.kerasVersion, layerKinds);
   if (/\.keras$/i.test(options.sourceName) && file.format !== "keras-zip") architecture.notes.unshift("the file is named .keras but holds HDF5 (read by content)");
   const weights = layerWeights(architecture, file);
   const info = { version: file.kerasVersion };
@@ -78,9 +78,9 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
       ...(options.timesteps ? { timesteps: options.timesteps } : {}),
       ...(customFor ? { customFor } : {}),
     },
-    (layer, inputs) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info)),
+    (layer, inputs, call) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, { ...info, call })),
   );
-  const specs = (layer: Model["calls"][number]["layer"], inputs: readonly Shape[]) => emitterFor(layer).weightSpecs(layer, inputs, info);
+  const specs = (layer: Model["calls"][number]["layer"], inputs: readonly Shape[], call?: CallShapes) => emitterFor(layer).weightSpecs(layer, inputs, { ...info, ...(call ? { call } : {}) });
   assignGroupedWeights(model, architecture.weightGroups ?? [], weights, specs);
   verifyModel(model, specs);
   return runPasses(model);

@@ -11,13 +11,8 @@ import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, sampl
 /** Cases not supported yet, with the text their error must contain. Shrinks as support grows. */
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
   // Issue 9: attention, Keras 3 op layers, transposed convolutions, preprocessing, stacked cells.
-  additive_attention: 'unsupported layer class "AdditiveAttention"',
   conv_transpose: 'unsupported layer class "Conv2DTranspose"',
-  einsum_dense: 'unsupported layer class "EinsumDense"',
   group_norm: 'unsupported layer class "GroupNormalization"',
-  lstm_attention: 'unsupported layer class "Attention"',
-  mha_encoder: 'unsupported layer class "MultiHeadAttention"',
-  mha_masks: 'unsupported layer class "MultiHeadAttention"',
   ops_layers: 'unsupported layer class "Transpose"',
   preprocessing_numeric: 'unsupported layer class "Discretization"',
   stacked_cells: 'RNN with cell "StackedRNNCells" is not supported',

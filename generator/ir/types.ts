@@ -8,21 +8,9 @@ export type Dim = number | string;
 export type Shape = readonly Dim[];
 export type DType = "float32" | "int32";
 
-/** A layer's config after normalisation to Keras 3 key names (see load/normalize-config.ts). */
-export type Config = Record<string, unknown>;
+import type { Config, KerasVersion, Weight } from "../load/types.js";
 
-export interface KerasVersion {
-  readonly raw: string;
-  readonly major: number;
-  readonly minor: number;
-}
-
-/** One weight tensor, named as the file names it (or by position when the file has no names). */
-export interface Weight {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-}
+export type { Config, KerasVersion, Weight } from "../load/types.js";
 
 export interface Layer {
   readonly name: string;
@@ -36,6 +24,8 @@ export interface Layer {
   readonly userDefined?: boolean;
   /** A user-supplied implementation (`--custom`) computes this layer. */
   readonly custom?: CustomBinding;
+  /** The config as its descriptor's `parseConfig` read it (once; see `configOf` in emit/layers/registry.ts). */
+  parsed?: { readonly by: object; readonly config: unknown };
 }
 
 /** A custom layer implementation bound to a layer (see generator/custom-layers.ts). */
@@ -66,6 +56,8 @@ export interface Call {
   readonly initialState: number[];
   /** An explicit `mask=` value passed at call time. */
   readonly maskInput?: number;
+  /** An explicit `mask=[…]` list, one per input (undefined where none): Attention's query and value masks. */
+  readonly maskInputs?: readonly (number | undefined)[];
   /**
    * Keras 3 hands a layer its input's mask only when it is called with one tensor argument: an RNN
    * given `initial_state` tensors ignores the mask (which still travels on with its output).
@@ -73,6 +65,22 @@ export interface Call {
   readonly ignoresInputMask?: boolean;
   /** Positional call arguments that are literals (Keras 3 op layers: the 0 of `not_equal(x, 0)`), null where a tensor stands. */
   readonly literals?: readonly (number | boolean | string | null)[];
+  /** Tensors passed by keyword (MultiHeadAttention's `key`, `attention_mask`), by name. */
+  readonly namedInputs?: Readonly<Record<string, number>>;
+  /** Literal keyword arguments (`use_causal_mask`, `return_attention_scores`). */
+  readonly options?: Readonly<Record<string, number | boolean | string | null>>;
+}
+
+/** The keyword tensors' shapes and literals of a call (empty when it has none). */
+export function callShapes(call: Call, values: readonly Value[]): CallShapes {
+  const named = Object.entries(call.namedInputs ?? {}).map(([k, v]): [string, Shape] => [k, values[v]!.shape]);
+  return { namedInputs: Object.fromEntries(named), options: call.options ?? {} };
+}
+
+/** What shape inference sees of one call besides its positional input shapes. */
+export interface CallShapes {
+  readonly namedInputs: Readonly<Record<string, Shape>>;
+  readonly options: Readonly<Record<string, number | boolean | string | null>>;
 }
 
 export interface ModelIO {

@@ -30,6 +30,7 @@ function literalOperand(layer: Layer, call: Pick<Call, "literals">, tensors: num
 
 export const compareOps: LayerEmitter = {
   classNames: Object.keys(OPERATORS),
+  docs: "Keras 3 op layers",
   outputShapes(layer, inputs) {
     if (inputs.length !== 1) throw layerError(layer, "only a comparison of one tensor with one number literal is supported");
     return [inputs[0]!];
