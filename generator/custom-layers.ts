@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
-import type * as TypeScript from "typescript";
+import { typescript } from "./emit/module-format.js";
 import { KerasError } from "./errors.js";
 
 /** Shapes of one sample (no batch dimension), row-major. */
@@ -103,7 +102,7 @@ async function importOrFail(url: string, fail: (reason: string) => KerasError): 
 }
 
 function transpile(text: string, fileName: string, fail: (reason: string) => KerasError): string {
-  const ts = createRequire(import.meta.url)("typescript") as typeof TypeScript;
+  const ts = typescript();
   const out = ts.transpileModule(text, {
     fileName,
     reportDiagnostics: true,

@@ -173,7 +173,7 @@ console.log(JSON.stringify(args.map((xs) => [m.predict(...xs)].flat().map((a) =>
       `export const y: Float32Array | Float32Array[] = predict(new Float32Array(inputs[0]!.shape.length));`,
     ].join("\n"));
     writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "esnext", moduleResolution: "bundler", target: "es2020", lib: ["es2020"], types: [] }, files: ["typed.ts"] }));
-    await sh(app, process.execPath, [join(home.module, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]);
+    await sh(app, process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]);
     results.forEach((outs, b) => outs.forEach((o, k) => {
       expect(worstExcess(o, samples(c.outputs[k]!)[b]!, c.atol, c.rtol).excess, `sample ${b} output ${k}`).toBeLessThanOrEqual(0);
     }));
@@ -235,7 +235,7 @@ async function compileTypeScript(kind: Kind): Promise<void> {
       include: ["out/ts-*/*.ts", "consumer.ts"],
     }),
   );
-  const tsc = join(home.commonjs, "node_modules/typescript/bin/tsc"); // the app's own (installed with keras2ts)
+  const tsc = join(REPO, "node_modules/typescript/bin/tsc"); // the app's own TypeScript (keras2ts itself needs only ts-morph's)
   try {
     await sh(dir, process.execPath, [tsc, "-p", "tsconfig.json"]);
   } catch (err) {

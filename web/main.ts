@@ -50,7 +50,8 @@ let typescriptReady: Promise<void> | undefined;
 
 /** The compiler that turns the module into JavaScript: a large download, fetched once, on first use. */
 function loadTypeScript(): Promise<void> {
-  typescriptReady ??= import("typescript").then((ts) => provideModule("typescript", (ts as { default?: unknown }).default ?? ts));
+  // The generator takes the compiler API from ts-morph; the page gives it the plain TypeScript package.
+  typescriptReady ??= import("typescript").then((ts) => provideModule("ts-morph", { ts: (ts as { default?: unknown }).default ?? ts }));
   return typescriptReady;
 }
 

@@ -4,7 +4,7 @@
  * never by searching the text, so names and strings from a model file cannot confuse them.
  */
 import { createRequire } from "node:module";
-import type * as TypeScript from "typescript";
+import type { ts as TypeScript } from "ts-morph";
 
 /** "esm": import/export; "cjs": require/module.exports. */
 export type ModuleFormat = "esm" | "cjs";
@@ -104,8 +104,12 @@ function docComment(ts: typeof TypeScript, text: string, st: TypeScript.Statemen
 
 let tsModule: typeof TypeScript | undefined;
 
-/** The compiler, loaded on first use (it is most of the CLI's start-up). */
+/**
+ * The compiler API, as ts-morph bundles it (one copy of TypeScript for every use: transpiling,
+ * declarations, the runtime's tree-shaking, --custom files), loaded on first use: it is most of the
+ * CLI's start-up and runs that fail early never need it.
+ */
 export function typescript(): typeof TypeScript {
-  tsModule ??= createRequire(import.meta.url)("typescript") as typeof TypeScript;
+  tsModule ??= (createRequire(import.meta.url)("ts-morph") as { ts: typeof TypeScript }).ts;
   return tsModule;
 }

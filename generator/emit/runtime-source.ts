@@ -1,6 +1,6 @@
 /** The shared runtime's source: written beside generated modules, or tree-shaken into them. */
 import { readFileSync } from "node:fs";
-import type * as TypeScript from "typescript";
+import type { ts as TypeScript } from "ts-morph";
 import { packagePath } from "../paths.js";
 import { typescript } from "./module-format.js";
 

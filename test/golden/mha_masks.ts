@@ -15,7 +15,7 @@ export const outputs: readonly { name: string; shape: readonly (number | null)[]
 /** Independent working memory: one per concurrent stream. */
 export interface Session {
   /** Runs the model on one sample per input (flattened row-major). The result is reused by the next call. */
-  predict(...xs: ArrayLike<number>[]): Float32Array;
+  predict(tokens: ArrayLike<number>): Float32Array;
   /** Zeroes recurrent state (the model has no stateful layers: nothing to do). */
   resetStates(): void;
 }
@@ -39,7 +39,7 @@ export function createSession(): Session {
 
   function predict(tokens?: ArrayLike<number>): Float32Array {
     checkArgCount(arguments.length, inputs);
-    readInput(tokens, "tokens", 8, tokens_input);
+    readInput(tokens, inputs[0]!, 8, tokens_input);
     // embedding (Embedding)
     embeddingLookup(tokens_input, 8, embedding_embeddings, 50, 16, embedding_out, "input \"tokens\"");
     notEqualMask(tokens_input, 8, 0, embedding_out_mask);
@@ -77,7 +77,7 @@ const defaultSession = createSession();
  * Runs the model on one sample per input, flattened row-major, and returns Keras' `model.predict`
  * output for it. The returned array is reused by the next call: copy it (`.slice()`) to keep it.
  */
-export const predict: (...xs: ArrayLike<number>[]) => Float32Array = defaultSession.predict;
+export const predict: (tokens: ArrayLike<number>) => Float32Array = defaultSession.predict;
 
 // ---- weights ----
 

@@ -1,6 +1,6 @@
 /**
  * Browser stand-in for `node:module`: the generator loads the TypeScript compiler with
- * `createRequire(...)("typescript")` for JavaScript output. The page loads it on demand and hands it
+ * `createRequire(...)("ts-morph").ts` for JavaScript output. The page loads TypeScript on demand and hands it
  * over with `provideModule` first.
  */
 const provided = new Map<string, unknown>();
