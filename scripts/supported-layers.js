@@ -1,5 +1,5 @@
 // The README's supported-layers section, made from the emitter registry so it cannot drift.
-import { supportedClasses } from "../dist/generator/emit/layers/registry.js";
+import { supportedClasses, supportedOps } from "../dist/generator/emit/layers/registry.js";
 
 const GROUPS = [
   ["Recurrent", ["LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "TimeDistributed", "ConvLSTM1D", "ConvLSTM2D"],
@@ -11,9 +11,10 @@ const GROUPS = [
   ["Normalization", ["BatchNormalization", "LayerNormalization", "UnitNormalization"], "any axis, `center`/`scale`, LayerNormalization `rms_scaling`"],
   ["Shape", ["Flatten", "Reshape", "RepeatVector", "Permute", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D"], ""],
   ["Merge", ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"], "broadcasting like Keras; Concatenate on any axis; Dot `axes`, `normalize`"],
-  ["Keras 3 op layers", ["NotEqual", "Equal", "Greater", "GreaterEqual", "Less", "LessEqual"], "comparisons against a constant, as masks"],
   ["Identity at inference", ["Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization"], ""],
 ];
+
+const OPS_NOTES = "numpy broadcasting with the batch axis; scalars and constant arrays (`ops.arange`) as operands; axes count the batch axis, which must stay whole; told from same-named layers by module";
 
 export function supportedLayersSection() {
   const listed = GROUPS.flatMap(([, classes]) => classes);
@@ -24,5 +25,6 @@ export function supportedLayersSection() {
     throw new Error(`scripts/supported-layers.js is out of date: unlisted ${missing.join(", ") || "none"}; not in the registry ${extra.join(", ") || "none"}`);
   }
   const rows = GROUPS.map(([group, classes, notes]) => `| ${group} | ${classes.join(", ")} | ${notes} |`);
+  rows.push(`| Keras 3 ops (\`keras.ops\` in functional graphs) | ${supportedOps().join(", ")} | ${OPS_NOTES} |`);
   return ["| kind | classes | options |", "|---|---|---|", ...rows].join("\n");
 }

@@ -32,7 +32,10 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     if (layers.has(a.name)) throw new KerasError(`two layers are named ${JSON.stringify(a.name)}`);
     const custom = input.customFor?.(a);
     const layer = makeLayer(a.className, a.name, a.config, input.weights.get(a.name) ?? []);
-    layers.set(a.name, { ...layer, ...(a.userDefined ? { userDefined: true } : {}), ...(custom ? { custom } : {}) });
+    const module = a.module !== undefined ? { module: a.module } : {};
+    // An op object is called once; its arguments (parameters such as axes, slices, scalars) live with it.
+    const callArgs = a.calls.length === 1 && a.calls[0]!.callArgs ? { callArgs: a.calls[0]!.callArgs } : {};
+    layers.set(a.name, { ...layer, ...(a.userDefined ? { userDefined: true } : {}), ...(custom ? { custom } : {}), ...module, ...callArgs });
   }
   const newValue = (shape: Shape, dtype: DType): number => {
     values.push({ id: values.length, shape, dtype });
@@ -68,7 +71,6 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
       outputs: outs,
       initialState: c.initialState.map((r) => produced.get(refKey(r))!),
       ...(c.mask ? { maskInput: produced.get(refKey(c.mask))! } : {}),
-      ...(c.literals ? { literals: c.literals } : {}),
       ...(input.kerasVersion.major >= 3 && c.initialState.length > 0 && !c.mask ? { ignoresInputMask: true } : {}),
     });
   }

@@ -36,6 +36,10 @@ export interface Layer {
   readonly userDefined?: boolean;
   /** A user-supplied implementation (`--custom`) computes this layer. */
   readonly custom?: CustomBinding;
+  /** The Keras 3 module that defines the class (`keras.layers`, `keras.src.ops.numpy`), when the file records it. */
+  readonly module?: string;
+  /** The arguments of the layer's only call (Keras 3 ops: each op object is called once). */
+  readonly callArgs?: CallArgs;
 }
 
 /** A custom layer implementation bound to a layer (see generator/custom-layers.ts). */
@@ -46,6 +50,29 @@ export interface CustomBinding {
   readonly specifier: string;
   /** The implementation's `outputShape`, called while the model is built. */
   readonly outputShape: (inputShapes: readonly (readonly number[])[], config: Readonly<Record<string, unknown>>) => unknown;
+}
+
+/**
+ * One non-tensor call argument of a Keras 3 op (`keras.src.ops.*` entries), decoded from the
+ * config: plain JSON values and lists stay as they are, tensors become references to the call's
+ * inputs, and Keras' tagged objects become typed values.
+ */
+export type CallArg =
+  | number
+  | boolean
+  | string
+  | null
+  | readonly CallArg[]
+  | { readonly kind: "tensor"; readonly input: number }
+  | { readonly kind: "slice"; readonly start: CallArg; readonly stop: CallArg; readonly step: CallArg }
+  | { readonly kind: "ellipsis" }
+  | { readonly kind: "constant"; readonly shape: readonly number[]; readonly data: readonly number[]; readonly dtype: string }
+  | { readonly kind: "object"; readonly className: string };
+
+/** The arguments of a call as written in a Keras 3 inbound node (`args`, `kwargs`). */
+export interface CallArgs {
+  readonly args: readonly CallArg[];
+  readonly kwargs: Readonly<Record<string, CallArg>>;
 }
 
 /** A tensor flowing between layer calls. */
@@ -71,8 +98,6 @@ export interface Call {
    * given `initial_state` tensors ignores the mask (which still travels on with its output).
    */
   readonly ignoresInputMask?: boolean;
-  /** Positional call arguments that are literals (Keras 3 op layers: the 0 of `not_equal(x, 0)`), null where a tensor stands. */
-  readonly literals?: readonly (number | boolean | string | null)[];
 }
 
 export interface ModelIO {

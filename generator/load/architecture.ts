@@ -4,22 +4,20 @@
  * Nested models are flattened into the outer graph (see nested.ts).
  */
 import { KerasError } from "../errors.js";
-import type { Config, KerasVersion } from "../ir/types.js";
+import type { CallArgs, Config, KerasVersion } from "../ir/types.js";
+import { decodeCallArgs } from "./call-args.js";
 import { MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
 import { normalizeLayerConfig } from "./normalize-config.js";
 
 /** `[layer name, call index, output index]`: one output of one call of a layer. */
 export type TensorRef = readonly [string, number, number];
 
-/** A literal positional call argument (Keras 3 op layers, e.g. the 0 of `not_equal(x, 0)`). */
-export type Literal = number | boolean | string | null;
-
 export interface ArchCall {
   readonly args: TensorRef[];
   readonly initialState: TensorRef[];
   readonly mask?: TensorRef;
-  /** Positional arguments that are not tensors, by position (null where a tensor stands). */
-  readonly literals?: readonly Literal[];
+  /** The call's arguments as a Keras 3 inbound node records them (op parameters such as the 0 of `not_equal(x, 0)`). */
+  readonly callArgs?: CallArgs;
 }
 
 export interface ArchLayer {
@@ -31,6 +29,8 @@ export interface ArchLayer {
   readonly weightPath?: string;
   /** The class is defined outside Keras (see `isUserDefined`). */
   readonly userDefined?: boolean;
+  /** The Keras 3 module recorded for the class (`keras.layers`, `keras.src.ops.numpy`); legacy HDF5 files record none. */
+  readonly module?: string;
 }
 
 /** A flattened nested model whose weights a legacy HDF5 file keeps in one group, in Keras' legacy order. */
@@ -95,7 +95,8 @@ function baseLayer(raw: Json, version: KerasVersion, notes: string[]): Omit<Arch
   if (name === "") throw new KerasError(`a layer of class ${className} has no name`);
   if (MODEL_CLASSES.has(className)) return { className, name, config };
   const userDefined = isUserDefined(raw, className) ? { userDefined: true } : {};
-  return { className, name, config: normalizeLayerConfig(className, name, config, version, notes), ...userDefined };
+  const module = typeof raw["module"] === "string" ? { module: raw["module"] } : {};
+  return { className, name, config: normalizeLayerConfig(className, name, config, version, notes), ...userDefined, ...module };
 }
 
 /** Keras 3 records the defining module (`keras.layers` for built-ins); Keras 2 a registered `package>Class` name. */
@@ -271,8 +272,8 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
     const args = flattenTensors(node["args"], where);
     const kwargs = isObject(node["kwargs"]) ? node["kwargs"] : {};
     const mask = flattenTensors(kwargs["mask"], where);
-    const literals = literalArgs(node["args"]);
-    return { args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), ...(literals ? { literals } : {}) };
+    const callArgs = decodeCallArgs(node["args"], kwargs);
+    return { args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), callArgs };
   }
   if (!Array.isArray(node)) throw new KerasError(`malformed ${where}`);
   const refs = node.map((entry) => toRef(entry, where));
@@ -285,14 +286,6 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
     return { args: [refs[0]!], initialState: refs.slice(1), ...mask };
   }
   return { args: refs, initialState: initialFromKwargs, ...mask };
-}
-
-/** Top-level positional arguments that are literals, or undefined when every argument is a tensor. */
-function literalArgs(args: unknown): Literal[] | undefined {
-  if (!Array.isArray(args)) return undefined;
-  const isLiteral = (a: unknown): a is Literal => a === null || ["number", "boolean", "string"].includes(typeof a);
-  if (!args.some((a) => a !== null && isLiteral(a))) return undefined;
-  return args.map((a) => (isLiteral(a) ? a : null));
 }
 
 function legacyRefs(v: unknown, where: string): TensorRef[] {

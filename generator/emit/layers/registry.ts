@@ -27,7 +27,7 @@ import { flatten, permute, repeatVector, reshape } from "./reshape.js";
 import { rescaling } from "./rescaling.js";
 import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
-import { compareOps } from "./compare.js";
+import { isOpModule, OP_NAMES, opsFamily } from "./ops/index.js";
 import { customLayer } from "./custom.js";
 import { identifierFrom } from "../names.js";
 
@@ -39,19 +39,23 @@ const EMITTERS: readonly LayerEmitter[] = [
   conv, depthwise, pooling, globalPooling, zeroPadding, cropping, upSampling,
   batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
   prelu, reluLayer, thresholdedRelu, softmaxLayer, merge, concatenate, dot, convLstm, rescaling,
-  // Keras 3 op layers.
-  compareOps,
 ];
 
 const BY_CLASS = new Map<string, LayerEmitter>();
 for (const e of EMITTERS) for (const c of e.classNames) BY_CLASS.set(c, e);
 
-/** The emitter of a layer: its custom implementation (`--custom`) if it has one, else by class. */
+/**
+ * The emitter of a layer: its custom implementation (`--custom`) if it has one, the op family for
+ * Keras 3 ops (told from same-named layers such as Add by their recorded module), else by class.
+ */
 export function emitterFor(layer: Layer): LayerEmitter {
   if (layer.custom) return customLayer;
+  if (isOpModule(layer.module)) return opsFamily;
   const emitter = BY_CLASS.get(layer.className);
-  if (!emitter) throw unsupported(layer);
-  return emitter;
+  if (emitter) return emitter;
+  // Legacy HDF5 files written by Keras 3 record no module: a class only an op has is that op.
+  if (layer.module === undefined && OP_NAMES.includes(layer.className)) return opsFamily;
+  throw unsupported(layer);
 }
 
 /** What to tell the user: Lambda and user-defined classes need their implementation supplied. */
@@ -63,6 +67,11 @@ function unsupported(layer: Layer): Error {
   const shortClass = layer.className.slice(layer.className.lastIndexOf(">") + 1);
   if (layer.userDefined) return layerError(layer, `custom layer: supply its TypeScript implementation with ${hint(shortClass)}`);
   return layerError(layer, `unsupported layer class "${layer.className}" (supported: ${supportedClasses().join(", ")}; or supply an implementation with ${hint(shortClass)})`);
+}
+
+/** The Keras 3 op classes (`keras.ops.*` in functional graphs) the op family computes. */
+export function supportedOps(): string[] {
+  return [...OP_NAMES];
 }
 
 export function supportedClasses(): string[] {
