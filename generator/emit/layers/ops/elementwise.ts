@@ -51,7 +51,7 @@ const UNARY: Record<string, Unary> = {
   Ceil: (x) => `Math.ceil(${x})`,
   Trunc: (x) => `Math.trunc(${x})`,
   Sign: (x) => `Math.sign(${x})`,
-  LogicalNot: (x) => `(${x} === 0 ? 1 : 0)`,
+  LogicalNot: (x) => `(${truth(x)} ? 0 : 1)`,
   Isnan: (x) => `(Number.isNaN(${x}) ? 1 : 0)`,
   Isfinite: (x) => `(Number.isFinite(${x}) ? 1 : 0)`,
   Isinf: (x) => `(${x} === Infinity || ${x} === -Infinity ? 1 : 0)`,
@@ -76,6 +76,12 @@ const UNARY: Record<string, Unary> = {
   Cast: (x, _rt, op) => (cfg(op, "dtype") === "bool" ? `(${x} !== 0 ? 1 : 0)` : intDtype(cfg(op, "dtype")) ? `Math.trunc(${x})` : x),
 };
 
+/** `x !== 0`, folded for a literal (tsc --strict refuses comparing two literals). */
+function truth(x: string): string {
+  const literal = x.replace(/^\((.*)\)$/, "$1");
+  return /^(-?[\d.]+(e[+-]?\d+)?|-?Infinity|NaN)$/.test(literal) ? String(Number(literal) !== 0) : `${x} !== 0`;
+}
+
 const compare = (o: string): Binary => (a, b) => `(${a} ${o} ${b} ? 1 : 0)`;
 
 const BINARY: Record<string, Binary> = {
@@ -98,9 +104,9 @@ const BINARY: Record<string, Binary> = {
   GreaterEqual: compare(">="),
   Less: compare("<"),
   LessEqual: compare("<="),
-  LogicalAnd: (a, b) => `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`,
-  LogicalOr: (a, b) => `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`,
-  LogicalXor: (a, b) => `((${a} !== 0) !== (${b} !== 0) ? 1 : 0)`,
+  LogicalAnd: (a, b) => `(${truth(a)} && ${truth(b)} ? 1 : 0)`,
+  LogicalOr: (a, b) => `(${truth(a)} || ${truth(b)} ? 1 : 0)`,
+  LogicalXor: (a, b) => `(${truth(a)} !== ${truth(b)} ? 1 : 0)`,
 };
 
 /** The operands of an elementwise op, by its call signature. */
@@ -144,7 +150,7 @@ export const elementwiseOps: OpDef = {
     const xs = aligned.map((a, k) => elementCode(ctx, call, a, shape, k));
     const cls = op.layer.className;
     const rt = (name: string) => ctx.rt(name);
-    const expr = cls in UNARY ? UNARY[cls]!(xs[0]!, rt, op) : cls in BINARY ? BINARY[cls]!(xs[0]!, xs[1]!) : `${xs[0]} !== 0 ? ${xs[1]} : ${xs[2]}`;
+    const expr = cls in UNARY ? UNARY[cls]!(xs[0]!, rt, op) : cls in BINARY ? BINARY[cls]!(xs[0]!, xs[1]!) : `${truth(xs[0]!)} ? ${xs[1]} : ${xs[2]}`;
     const out = ctx.buffer(call.outputs[0]!);
     ctx.line(`for (let i = 0; i < ${ctx.size(shape)}; i++) ${out}[i] = ${expr};`);
   },
