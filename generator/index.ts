@@ -17,7 +17,7 @@ import { readArchitecture } from "./load/architecture.js";
 import { loadModelFile, type LoadLimits } from "./load/index.js";
 import { layerWeights } from "./load/layer-weights.js";
 import { emitModuleParts, type WeightEncoding } from "./emit/module.js";
-import { emitterFor } from "./emit/layers/registry.js";
+import { emitterFor, layerKinds } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
 import { runPasses } from "./passes/index.js";
 
@@ -62,7 +62,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promise<Model> {
   checkLimits(options); // every limit of GenerateOptions too: generate() passes its options here first
   const file = await loadModelFile(bytes, options.configText, options);
-  const architecture = readArchitecture(file.architecture, file.kerasVersion);
+  const architecture = readArchitecture(file.architecture, file.kerasVersion, layerKinds);
   if (/\.keras$/i.test(options.sourceName) && file.format !== "keras-zip") architecture.notes.unshift("the file is named .keras but holds HDF5 (read by content)");
   const weights = layerWeights(architecture, file);
   const info = { version: file.kerasVersion };

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generate, KerasError, loadModel } from "../generator/index.js";
 import { formatInspect, inspectModel } from "../generator/inspect.js";
+import { layerKinds } from "../generator/emit/layers/registry.js";
 import { readArchitecture } from "../generator/load/architecture.js";
 import { parseKerasVersion } from "../generator/load/version.js";
 import { asList, GENERATED, worstExcess, type GeneratedModule } from "./helpers/cases.js";
@@ -119,7 +120,7 @@ describe("Keras 1 files", () => {
 });
 
 describe("Keras 2 and tf.keras conventions", () => {
-  const read = (raw: unknown, version = "2.2.4") => readArchitecture(raw, v(version));
+  const read = (raw: unknown, version = "2.2.4") => readArchitecture(raw, v(version), layerKinds);
   const functional = (layers: unknown[], inputs: unknown[], outputs: unknown[]) => ({ class_name: "Model", config: { name: "m", layers, input_layers: inputs, output_layers: outputs } });
   const input = (name: string, shape: unknown[]) => ({ name, class_name: "InputLayer", config: { name, batch_input_shape: shape }, inbound_nodes: [] });
 

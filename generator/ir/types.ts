@@ -8,21 +8,9 @@ export type Dim = number | string;
 export type Shape = readonly Dim[];
 export type DType = "float32" | "int32";
 
-/** A layer's config after normalisation to Keras 3 key names (see load/normalize-config.ts). */
-export type Config = Record<string, unknown>;
+import type { CallArgs, Config, KerasVersion, Weight } from "../load/types.js";
 
-export interface KerasVersion {
-  readonly raw: string;
-  readonly major: number;
-  readonly minor: number;
-}
-
-/** One weight tensor, named as the file names it (or by position when the file has no names). */
-export interface Weight {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-}
+export type { CallArg, CallArgs, Config, KerasVersion, Weight } from "../load/types.js";
 
 export interface Layer {
   readonly name: string;
@@ -40,6 +28,8 @@ export interface Layer {
   readonly module?: string;
   /** The arguments of the layer's only call (Keras 3 ops: each op object is called once). */
   readonly callArgs?: CallArgs;
+  /** The config as its descriptor's `parseConfig` read it (once; see `configOf` in emit/layers/registry.ts). */
+  parsed?: { readonly by: object; readonly config: unknown };
 }
 
 /** A custom layer implementation bound to a layer (see generator/custom-layers.ts). */
@@ -50,29 +40,6 @@ export interface CustomBinding {
   readonly specifier: string;
   /** The implementation's `outputShape`, called while the model is built. */
   readonly outputShape: (inputShapes: readonly (readonly number[])[], config: Readonly<Record<string, unknown>>) => unknown;
-}
-
-/**
- * One non-tensor call argument of a Keras 3 op (`keras.src.ops.*` entries), decoded from the
- * config: plain JSON values and lists stay as they are, tensors become references to the call's
- * inputs, and Keras' tagged objects become typed values.
- */
-export type CallArg =
-  | number
-  | boolean
-  | string
-  | null
-  | readonly CallArg[]
-  | { readonly kind: "tensor"; readonly input: number }
-  | { readonly kind: "slice"; readonly start: CallArg; readonly stop: CallArg; readonly step: CallArg }
-  | { readonly kind: "ellipsis" }
-  | { readonly kind: "constant"; readonly shape: readonly number[]; readonly data: readonly number[]; readonly dtype: string }
-  | { readonly kind: "object"; readonly className: string };
-
-/** The arguments of a call as written in a Keras 3 inbound node (`args`, `kwargs`). */
-export interface CallArgs {
-  readonly args: readonly CallArg[];
-  readonly kwargs: Readonly<Record<string, CallArg>>;
 }
 
 /** A tensor flowing between layer calls. */

@@ -41,3 +41,30 @@ function checkValueSize(shape: Shape, error: (reason: string) => KerasError): vo
   const values = shape.reduce<number>((n, d) => n * (typeof d === "number" ? d : 1), 1);
   if (!(values <= MAX_BUFFER_VALUES)) throw error(`holds ${values} values per sample (shape (${shape.join(", ")})), over the ${MAX_BUFFER_VALUES} a generated module can allocate`);
 }
+
+/**
+ * The IR's structural invariants, checked after every named pass: value ids are their indices,
+ * every value a call reads exists and is computed earlier (or is a model input), every mask is a
+ * value, and the model's outputs are computed. A failure names the pass that broke the graph.
+ */
+export function verifyGraph(model: Model, after: string): void {
+  const fail = (reason: string) => new KerasError(`internal error: the IR is inconsistent after pass "${after}": ${reason}`);
+  const exists = (v: number) => Number.isInteger(v) && v >= 0 && v < model.values.length;
+  model.values.forEach((v, i) => {
+    if (v.id !== i) throw fail(`value ${i} has id ${v.id}`);
+    if (v.mask !== undefined && !exists(v.mask)) throw fail(`value ${i} has a mask ${v.mask} that is no value`);
+  });
+  const ready = new Set(model.inputs.map((io) => io.value));
+  for (const call of model.calls) {
+    for (const v of [...call.inputs, ...call.initialState, ...(call.maskInput !== undefined ? [call.maskInput] : [])]) {
+      if (!exists(v)) throw fail(`layer "${call.layer.name}" reads value ${v}, which does not exist`);
+      if (!ready.has(v)) throw fail(`layer "${call.layer.name}" reads value ${v} before it is computed`);
+    }
+    for (const v of call.outputs) {
+      if (!exists(v)) throw fail(`layer "${call.layer.name}" writes value ${v}, which does not exist`);
+      if (ready.has(v)) throw fail(`value ${v} is computed twice`);
+      ready.add(v);
+    }
+  }
+  for (const io of model.outputs) if (!ready.has(io.value)) throw fail(`model output "${io.name}" is never computed`);
+}

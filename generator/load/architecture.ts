@@ -4,9 +4,10 @@
  * Nested models are flattened into the outer graph (see nested.ts).
  */
 import { KerasError } from "../errors.js";
-import type { CallArgs, Config, KerasVersion } from "../ir/types.js";
+import type { CallArgs, Config, KerasVersion } from "./types.js";
 import { decodeCallArgs } from "./call-args.js";
 import { MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
+import type { LayerKinds } from "./layer-kinds.js";
 import { normalizeLayerConfig } from "./normalize-config.js";
 
 /** `[layer name, call index, output index]`: one output of one call of a layer. */
@@ -56,21 +57,25 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** RNN classes whose Keras 1/2 inbound nodes list initial states after the input. */
-const STATE_TAKING = new Set(["LSTM", "GRU", "SimpleRNN", "RNN", "CuDNNLSTM", "CuDNNGRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional"]);
+/** The file's Keras version and what the layer registry tells about layer kinds. */
+interface Reading {
+  readonly version: KerasVersion;
+  readonly kinds: LayerKinds;
+}
 
 /** Nested models deeper than this are refused (a hostile config could otherwise exhaust the stack). */
 const MAX_NESTING = 16;
 
 /** `depth` counts the models this one is nested in (0: the file's own model). */
-export function readArchitecture(raw: unknown, version: KerasVersion, depth = 0): Architecture {
+export function readArchitecture(raw: unknown, version: KerasVersion, kinds: LayerKinds, depth = 0): Architecture {
+  const reading: Reading = { version, kinds };
   if (!isObject(raw)) throw new KerasError("model config is not a JSON object");
   if (depth > MAX_NESTING) throw new KerasError(`models nested more than ${MAX_NESTING} deep are not supported`);
   const className = raw["class_name"];
   const config = raw["config"];
   const notes: string[] = [];
-  if (className === "Sequential") return readSequential(config, version, notes, depth);
-  if (className === "Functional" || className === "Model") return readFunctional(config, version, notes, depth);
+  if (className === "Sequential") return readSequential(config, reading, notes, depth);
+  if (className === "Functional" || className === "Model") return readFunctional(config, reading, notes, depth);
   throw new KerasError(`unsupported model class ${JSON.stringify(className)} (expected Sequential, Functional or Model)`);
 }
 
@@ -86,7 +91,7 @@ function layerList(config: unknown, notes: string[]): { name: string; layers: Js
   return { name: typeof config["name"] === "string" ? config["name"] : "model", layers };
 }
 
-function baseLayer(raw: Json, version: KerasVersion, notes: string[]): Omit<ArchLayer, "calls"> {
+function baseLayer(raw: Json, reading: Reading, notes: string[]): Omit<ArchLayer, "calls"> {
   const className = raw["class_name"];
   const config = raw["config"];
   if (typeof className !== "string") throw new KerasError("a layer in the model config has no class_name");
@@ -96,7 +101,7 @@ function baseLayer(raw: Json, version: KerasVersion, notes: string[]): Omit<Arch
   if (MODEL_CLASSES.has(className)) return { className, name, config };
   const userDefined = isUserDefined(raw, className) ? { userDefined: true } : {};
   const module = typeof raw["module"] === "string" ? { module: raw["module"] } : {};
-  return { className, name, config: normalizeLayerConfig(className, name, config, version, notes), ...userDefined, ...module };
+  return { className, name, config: normalizeLayerConfig(className, name, config, reading.version, notes, reading.kinds), ...userDefined, ...module };
 }
 
 /** Keras 3 records the defining module (`keras.layers` for built-ins); Keras 2 a registered `package>Class` name. */
@@ -124,7 +129,7 @@ class LayerCollector {
   readonly groups: WeightGroup[] = [];
 
   constructor(
-    readonly version: KerasVersion,
+    readonly reading: Reading,
     readonly notes: string[],
     readonly depth: number,
   ) {}
@@ -135,7 +140,7 @@ class LayerCollector {
       this.layers.push({ ...base, weightPath, calls });
       return;
     }
-    const inner = readArchitecture(raw, this.version, this.depth + 1);
+    const inner = readArchitecture(raw, this.reading.version, this.reading.kinds, this.depth + 1);
     this.notes.push(...inner.notes.filter((n) => !this.notes.includes(n)));
     this.notes.push(`nested ${base.className} "${base.name}" flattened into the graph (${calls.length} call${calls.length === 1 ? "" : "s"})`);
     const spliced = spliceNested(base.name, weightPath, base.config["trainable"] !== false, inner, calls, this.aliases);
@@ -173,14 +178,14 @@ function ioNames(refs: readonly TensorRef[]): string[] {
   });
 }
 
-function readSequential(config: unknown, version: KerasVersion, notes: string[], depth: number): Architecture {
+function readSequential(config: unknown, reading: Reading, notes: string[], depth: number): Architecture {
   const { name, layers: rawLayers } = layerList(config, notes);
-  const out = new LayerCollector(version, notes, depth);
+  const out = new LayerCollector(reading, notes, depth);
   const key = classKeys(); // Sequential.layers leaves out the InputLayer
   let previous: TensorRef | undefined;
   let input: TensorRef | undefined;
   for (const raw of rawLayers) {
-    const base = baseLayer(raw, version, notes);
+    const base = baseLayer(raw, reading, notes);
     if (base.className === "InputLayer") {
       if (previous) throw new KerasError(`InputLayer "${base.name}" is not the first layer of the Sequential model`);
       out.layers.push({ ...base, calls: [] });
@@ -190,7 +195,7 @@ function readSequential(config: unknown, version: KerasVersion, notes: string[],
     if (!previous) {
       // Keras 1/2: the first layer carries the input shape itself; make the InputLayer explicit.
       const inputName = `${base.name}_input`;
-      const batchShape = firstInputShape(raw, base, version, depth);
+      const batchShape = firstInputShape(raw, base, reading, depth);
       if (depth === 0) notes.push(`first layer "${base.name}" declares the input shape ${shapeText(batchShape)} (Keras 1/2 form): input "${inputName}" made explicit`);
       out.layers.push({ className: "InputLayer", name: inputName, config: { batch_shape: batchShape, dtype: base.config["input_dtype"] ?? "float32" }, calls: [] });
       previous = input = [inputName, 0, 0];
@@ -205,10 +210,10 @@ function readSequential(config: unknown, version: KerasVersion, notes: string[],
 const shapeText = (shape: unknown[] | undefined) => `[${(shape ?? []).map((d) => (d === null ? "None" : String(d))).join(", ")}]`;
 
 /** The batch shape a first layer declares: its own, or a nested model's input's (unknown inside a nested model). */
-function firstInputShape(raw: Json, base: Omit<ArchLayer, "calls">, version: KerasVersion, depth: number): unknown[] | undefined {
+function firstInputShape(raw: Json, base: Omit<ArchLayer, "calls">, reading: Reading, depth: number): unknown[] | undefined {
   const nested = depth > 0;
   if (MODEL_CLASSES.has(base.className)) {
-    const inner = readArchitecture(raw, version, depth + 1);
+    const inner = readArchitecture(raw, reading.version, reading.kinds, depth + 1);
     const first = inner.layers.find((l) => l.name === inner.inputs[0]?.[0]);
     const shape = first?.config["batch_shape"];
     if (Array.isArray(shape) || nested) return Array.isArray(shape) ? shape : undefined;
@@ -237,15 +242,15 @@ function inputShapeOf(config: Config, name: string): unknown[] {
   throw new KerasError(`first layer "${name}" declares no input shape (batch_input_shape / input_shape)`);
 }
 
-function readFunctional(config: unknown, version: KerasVersion, notes: string[], depth: number): Architecture {
+function readFunctional(config: unknown, reading: Reading, notes: string[], depth: number): Architecture {
   const { name, layers: rawLayers } = layerList(config, notes);
   const c = config as Json;
-  const out = new LayerCollector(version, notes, depth);
+  const out = new LayerCollector(reading, notes, depth);
   const key = classKeys();
   for (const raw of rawLayers) {
-    const base = baseLayer(raw, version, notes);
+    const base = baseLayer(raw, reading, notes);
     const inbound = raw["inbound_nodes"];
-    const calls = Array.isArray(inbound) ? inbound.map((node) => readInboundNode(node, base, notes)) : [];
+    const calls = Array.isArray(inbound) ? inbound.map((node) => readInboundNode(node, base, notes, reading.kinds)) : [];
     out.add(raw, base, key(base.className), calls);
   }
   return out.finish(name, readRefList(c["input_layers"], "input_layers"), readRefList(c["output_layers"], "output_layers"));
@@ -266,7 +271,7 @@ function toRef(v: unknown, what: string): TensorRef {
 }
 
 /** Keras 3: `{args, kwargs}` with `__keras_tensor__` objects; Keras 1/2: `[[layer, node, tensor, kwargs], …]`. */
-function readInboundNode(node: unknown, layer: { name: string; className: string }, notes: string[]): ArchCall {
+function readInboundNode(node: unknown, layer: { name: string; className: string }, notes: string[], kinds: LayerKinds): ArchCall {
   const where = `inbound node of layer "${layer.name}"`;
   if (isObject(node)) {
     const args = flattenTensors(node["args"], where);
@@ -280,7 +285,7 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
   const kwargs = node.map((entry) => (Array.isArray(entry) && isObject(entry[3]) ? entry[3] : {}));
   const initialFromKwargs = kwargs.flatMap((k) => (k["initial_state"] !== undefined ? legacyRefs(k["initial_state"], where) : []));
   const mask = kwargs[0]?.["mask"] ? { mask: legacyRefs(kwargs[0]["mask"], where)[0]! } : {};
-  if (STATE_TAKING.has(layer.className) && refs.length > 1 && initialFromKwargs.length === 0) {
+  if (kinds.takesInitialState(layer.className) && refs.length > 1 && initialFromKwargs.length === 0) {
     // Keras 1/2 called an RNN on [input] + initial states: the extra inbound tensors are the states.
     notes.push(`${layer.className} "${layer.name}": inbound tensors after the first are its initial state (Keras 2 convention; the input's mask still applies)`);
     return { args: [refs[0]!], initialState: refs.slice(1), ...mask };

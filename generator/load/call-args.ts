@@ -4,7 +4,7 @@
  * values. This decodes them into `CallArgs`, tensors numbered in the order the call's inputs are
  * listed (depth first through `args`), so ops can tell operands from parameters.
  */
-import type { CallArg, CallArgs } from "../ir/types.js";
+import type { CallArg, CallArgs } from "./types.js";
 
 type Json = Record<string, unknown>;
 

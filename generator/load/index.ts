@@ -3,7 +3,7 @@
  * The file's first bytes decide the format, never its extension.
  */
 import { KerasError } from "../errors.js";
-import type { KerasVersion } from "../ir/types.js";
+import type { KerasVersion } from "./types.js";
 import { H5File, isHdf5 } from "./hdf5.js";
 import { isZip, readKerasZip } from "./keras-zip.js";
 import { parseKerasVersion } from "./version.js";

@@ -3,7 +3,7 @@
  * one tensor per gate fused into the Keras 2 layout (what Keras 2's own loader did for them).
  */
 import { KerasError } from "../errors.js";
-import type { Config, Weight } from "../ir/types.js";
+import type { Config, Weight } from "./types.js";
 import type { WeightsByLayer } from "./weights.js";
 
 const RNN = new Set(["LSTM", "GRU", "SimpleRNN"]);

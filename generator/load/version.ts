@@ -1,4 +1,4 @@
-import type { KerasVersion } from "../ir/types.js";
+import type { KerasVersion } from "./types.js";
 
 /** Parses "2.2.4-tf", "3.15.1", "1.0.8" into a version; unknown text counts as Keras 3. */
 export function parseKerasVersion(raw: string | undefined, fallback = "3"): KerasVersion {

@@ -2,7 +2,7 @@
  * Reads weight tensors from the two HDF5 layouts Keras writes, keyed by layer name, each list in
  * Keras' `get_weights()` order.
  */
-import type { Weight } from "../ir/types.js";
+import type { Weight } from "./types.js";
 import type { H5File } from "./hdf5.js";
 
 export type WeightsByLayer = Map<string, Weight[]>;

@@ -1,5 +1,6 @@
 /** Stage 3: IR → IR rewrites, each named, run in order after the model is built and verified. */
 import type { Model } from "../ir/types.js";
+import { verifyGraph } from "../ir/verify.js";
 import { attachMasks } from "./masks.js";
 
 export interface Pass {
@@ -29,6 +30,11 @@ export const pruneUnused: Pass = {
 
 export const PASSES: readonly Pass[] = [attachMasks, pruneUnused];
 
+/** Runs the passes in order, checking the IR's invariants after each (a broken pass fails by name). */
 export function runPasses(model: Model, passes: readonly Pass[] = PASSES): Model {
-  return passes.reduce((m, p) => p.run(m), model);
+  return passes.reduce((m, p) => {
+    const next = p.run(m);
+    verifyGraph(next, p.name);
+    return next;
+  }, model);
 }

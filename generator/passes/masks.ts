@@ -3,33 +3,17 @@
  * layers that support masking pass it on, RNNs consume it (and pass it on with return_sequences),
  * and every other layer drops it. This pass attaches each mask to the values it travels with
  * (`Value.mask`, the id of a (timesteps,) value of 0/1 flags); emitters compute and read it.
- * Layers whose output would depend on a mask that keras2ts does not apply are refused.
+ * Layers whose output would depend on a mask that keras2ts does not apply are refused. What each
+ * layer does is its descriptor's `mask` policy.
  */
 import { layerError } from "../errors.js";
-import type { Call, Layer, Model, Shape, Value } from "../ir/types.js";
+import type { Call, Model, Shape, Value } from "../ir/types.js";
+import { maskPolicyOf } from "../emit/layers/registry.js";
+import type { MaskPolicy } from "../emit/layers/types.js";
 import type { Pass } from "./index.js";
 
-const RNNS = new Set(["LSTM", "GRU", "SimpleRNN", "RNN"]);
-
-/** supports_masking layers whose values do not depend on the mask: the mask passes through. */
-const PASS_THROUGH = new Set([
-  "Activation", "ELU", "LeakyReLU", "PReLU", "ReLU", "Dense", "EinsumDense", "Identity",
-  "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout",
-  "AlphaDropout", "ActivityRegularization", "BatchNormalization", "LayerNormalization", "UnitNormalization",
-  "GroupNormalization", "Rescaling", "Normalization", "TimeDistributed",
-]);
-
-/** Merges: the OR of their inputs' masks, or none when any input has none. */
-const MERGES = new Set(["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"]);
-
-/** Non-recurrent layers whose emitters apply the mask travelling with their input. */
-const MASK_READERS = new Set(["GlobalAveragePooling1D"]);
-
-/** Layers whose values Keras changes according to a mask; keras2ts does not apply it there. */
-const MASK_USERS = new Set([
-  "Softmax", "Attention", "AdditiveAttention", "MultiHeadAttention",
-  "GroupedQueryAttention", "Lambda", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
-]);
+/** Policies whose emitters read the mask arriving with their input, so that it must be computed. */
+const READS: ReadonlySet<MaskPolicy> = new Set(["recurrent", "read"]);
 
 export const attachMasks: Pass = {
   name: "attach-masks",
@@ -56,44 +40,47 @@ function dropUnread(calls: readonly Call[], values: Value[]): void {
   const read = new Set<number>();
   for (const call of calls) {
     const mask = values[call.inputs[0]!]!.mask;
-    if (mask !== undefined && call.maskInput === undefined && !call.ignoresInputMask && (consumesMask(call.layer) || MASK_READERS.has(call.layer.className))) read.add(mask);
+    if (mask !== undefined && call.maskInput === undefined && !call.ignoresInputMask && READS.has(maskPolicyOf(call.layer))) read.add(mask);
   }
   for (const v of values) if (v.mask !== undefined && !read.has(v.mask)) delete v.mask;
 }
 
-const consumesMask = (layer: Layer) => RNNS.has(layer.className) || layer.className === "Bidirectional";
-
 /** The mask of each output of one call (undefined: none). */
 function outputMasks(call: Call, values: readonly Value[], newMask: (shape: Shape) => number): (number | undefined)[] {
   const layer = call.layer;
-  const inputShape = values[call.inputs[0]!]!.shape;
+  const policy = maskPolicyOf(layer);
+  // A new mask: one flag per output position but the last axis (per timestep of a sequence).
+  if (policy === "create") return [newMask(values[call.outputs[0]!]!.shape.slice(0, -1))];
+  if (policy === "merge") return [mergeMask(call, values)];
   // An explicit mask= argument replaces the one travelling with the input.
   const mask = call.maskInput ?? values[call.inputs[0]!]!.mask;
-  const cls = layer.className;
-  if (cls === "Masking") return [newMask(inputShape.slice(0, -1))];
-  if (cls === "Embedding") return [layer.config["mask_zero"] === true ? newMask(inputShape) : undefined];
-  if (mask === undefined && !MERGES.has(cls)) return [];
-  if (consumesMask(layer)) return recurrentMasks(call, values, mask!);
-  if (cls === "TimeDistributed") checkTimeDistributed(layer);
-  if (PASS_THROUGH.has(cls)) return [mask];
-  if (MERGES.has(cls)) return [mergeMask(call, values)];
-  if (MASK_USERS.has(cls) || layer.custom) {
-    throw layerError(layer, "receives a mask (from Masking, Embedding mask_zero or mask=), which keras2ts does not apply for this layer");
+  if (mask === undefined) return [];
+  switch (policy) {
+    case "recurrent":
+      return recurrentMasks(call, values, mask);
+    case "wrapper":
+      checkWrapped(call);
+      return [mask];
+    case "pass":
+      return [mask];
+    case "refuse":
+      throw layerError(layer, "receives a mask (from Masking, Embedding mask_zero or mask=), which keras2ts does not apply for this layer");
+    default:
+      return []; // "drop" (Keras drops the mask at layers without masking support) and "read"
   }
-  return []; // Keras drops the mask at layers without masking support
 }
 
 /** RNNs consume a (timesteps,) mask; with return_sequences it travels on with the sequence output(s). */
 function recurrentMasks(call: Call, values: readonly Value[], mask: number): (number | undefined)[] {
   const layer = call.layer;
-  const rnn = layer.className === "Bidirectional" ? layer.inner["forward"] : layer;
+  const rnn = layer.inner["forward"] ?? layer; // Bidirectional: its wrapped RNNs decide
   const timesteps = values[call.inputs[0]!]!.shape[0];
   const maskShape = values[mask]!.shape;
   if (maskShape.length !== 1 || maskShape[0] !== timesteps) {
     throw layerError(layer, `needs a mask of one flag per timestep, got a mask of shape (${maskShape.join(", ")})`);
   }
   if (rnn?.config["return_sequences"] !== true) return [];
-  const twoOutputs = layer.className === "Bidirectional" && layer.config["merge_mode"] === null;
+  const twoOutputs = layer.inner["backward"] !== undefined && layer.config["merge_mode"] === null;
   return twoOutputs ? [mask, mask] : [mask];
 }
 
@@ -110,9 +97,10 @@ function mergeMask(call: Call, values: readonly Value[]): number | undefined {
 }
 
 /** TimeDistributed passes the mask on, but hands the wrapped layer a mask only if it takes one. */
-function checkTimeDistributed(layer: Layer): void {
-  const inner = layer.inner["layer"];
-  if (inner && (RNNS.has(inner.className) || inner.className === "Bidirectional" || MASK_USERS.has(inner.className))) {
-    throw layerError(layer, `receives a mask, and masking inside TimeDistributed(${inner.className}) is not supported`);
+function checkWrapped(call: Call): void {
+  const inner = call.layer.inner["layer"];
+  const policy = inner ? maskPolicyOf(inner) : "drop";
+  if (inner && (READS.has(policy) || policy === "refuse")) {
+    throw layerError(call.layer, `receives a mask, and masking inside ${call.layer.className}(${inner.className}) is not supported`);
   }
 }

@@ -1,7 +1,7 @@
 /** Builds IR models straight from a config object and weight arrays, for tests of models we have no file for. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { emitterFor } from "../../generator/emit/layers/registry.js";
+import { emitterFor, layerKinds } from "../../generator/emit/layers/registry.js";
 import { emitModule, type EmitOptions } from "../../generator/emit/module.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "../../generator/emit/runtime-source.js";
 import { buildModel } from "../../generator/ir/build.js";
@@ -14,7 +14,7 @@ import { GENERATED, type GeneratedModule } from "./cases.js";
 /** `{ class_name, config }` as Keras writes it; weights as plain arrays keyed by layer name. */
 export function modelFromConfig(architecture: unknown, weights: Record<string, { shape: number[]; data: ArrayLike<number> }[]> = {}, kerasVersion = "3.15.1"): Model {
   const version = parseKerasVersion(kerasVersion);
-  const arch = readArchitecture(architecture, version);
+  const arch = readArchitecture(architecture, version, layerKinds);
   const byLayer = new Map<string, Weight[]>(
     Object.entries(weights).map(([name, ws]) => [name, ws.map((w, i) => ({ name: `w${i}`, shape: w.shape, data: Float32Array.from(w.data) }))]),
   );

@@ -2,7 +2,7 @@
  * Test models for single layers and small graphs, with seeded random weights shaped by the layer's
  * own weight specs, plus a tiny row-major tensor type for the naive references tests compare to.
  */
-import { emitterFor } from "../../generator/emit/layers/registry.js";
+import { emitterFor, layerKinds } from "../../generator/emit/layers/registry.js";
 import { buildModel } from "../../generator/ir/build.js";
 import { runPasses } from "../../generator/passes/index.js";
 import type { Model } from "../../generator/ir/types.js";
@@ -53,7 +53,7 @@ export type Weights = Record<string, { shape: number[]; data: number[] }[]>;
 export function randomWeights(architecture: unknown, seed: number, kerasVersion = "3.15.1"): Weights {
   const version = parseKerasVersion(kerasVersion);
   const info = { version };
-  const model = buildModel({ architecture: readArchitecture(architecture, version), weights: new Map(), kerasVersion: version, sourceName: "test" }, (layer, inputs) =>
+  const model = buildModel({ architecture: readArchitecture(architecture, version, layerKinds), weights: new Map(), kerasVersion: version, sourceName: "test" }, (layer, inputs) =>
     layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info),
   );
   const rnd = random(seed);

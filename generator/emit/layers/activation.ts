@@ -23,6 +23,9 @@ function activationSpec(call: Call): unknown {
 
 export const activationLayer: LayerEmitter = {
   classNames: ["Activation", "LeakyReLU", "ELU"],
+  mask: "pass",
+  lastAxisOnly: true,
+  docs: { Activation: "Core", LeakyReLU: "Activation layers", ELU: "Activation layers" },
   outputShapes: (_layer, inputs) => [inputs[0]!],
   weightSpecs: () => [],
   emit(call: Call, ctx: EmitContext) {

@@ -70,6 +70,9 @@ const lastDim = (s: Shape) => s[s.length - 1] as number;
 
 export const bidirectional: LayerEmitter = {
   classNames: ["Bidirectional"],
+  mask: "recurrent",
+  takesInitialState: true,
+  docs: "Recurrent",
   outputShapes(layer, [input], info) {
     const { forward, backward } = directions(layer);
     const [fMain, ...fStates] = forward.emitter.outputShapes(forward.layer, [input!], info);

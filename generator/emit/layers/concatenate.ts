@@ -22,6 +22,8 @@ function concatAxis(layer: Layer, inputs: readonly Shape[]): number {
 
 export const concatenate: LayerEmitter = {
   classNames: ["Concatenate"],
+  mask: "merge",
+  docs: "Merge",
   outputShapes(layer, inputs) {
     const axis = concatAxis(layer, inputs);
     const shape = [...inputs[0]!];

@@ -117,6 +117,9 @@ function checkActivations(layer: Layer, info: ShapeInfo): void {
 
 export const convLstm: LayerEmitter = {
   classNames: ["ConvLSTM1D", "ConvLSTM2D"],
+  mask: "refuse",
+  takesInitialState: true,
+  docs: "Recurrent",
   outputShapes(layer, [input], info) {
     const g = geometry(layer, input!);
     checkActivations(layer, info);

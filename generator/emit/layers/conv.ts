@@ -96,6 +96,7 @@ const rankOf = (layer: Layer) => (layer.className === "Conv1D" ? 1 : 2);
 
 export const conv: LayerEmitter = {
   classNames: ["Conv1D", "Conv2D"],
+  docs: "Convolution",
   outputShapes(layer, [input]) {
     const o = convOptions(layer, rankOf(layer));
     const { spatial, channels } = splitInput(layer, input!, o);

@@ -13,6 +13,7 @@ const FORWARD_TYPE =
 
 export const customLayer: LayerEmitter = {
   classNames: [],
+  mask: "refuse",
   outputShapes(layer, inputs) {
     const binding = bindingOf(layer);
     const shapes = inputs.map((s) => fixedShape(layer, s));

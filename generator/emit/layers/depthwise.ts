@@ -58,6 +58,7 @@ function emitCall(call: Call, ctx: EmitContext): void {
 
 export const depthwise: LayerEmitter = {
   classNames: ["DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"],
+  docs: "Convolution",
   outputShapes(layer, [input]) {
     const o = convOptions(layer, rankOf(layer));
     const { spatial, channels } = splitInput(layer, input!, o);

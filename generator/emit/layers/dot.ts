@@ -37,6 +37,7 @@ function around(shape: Shape, axis: number): [number, number, number] {
 
 export const dot: LayerEmitter = {
   classNames: ["Dot"],
+  docs: "Merge",
   outputShapes(layer, inputs) {
     const [ax, ay] = dotAxes(layer, inputs);
     const rest = [...inputs[0]!.filter((_, k) => k !== ax), ...inputs[1]!.filter((_, k) => k !== ay)];

@@ -6,27 +6,43 @@
 import { layerError } from "../../errors.js";
 import { stringLiteral } from "../names.js";
 import { intParam } from "./config.js";
+import { configOf } from "./parsed-config.js";
 import type { LayerEmitter } from "./types.js";
 
-export const embedding: LayerEmitter = {
+interface EmbeddingConfig {
+  /** Rows of the table: ids run over [0, inputDim). */
+  readonly inputDim: number;
+  readonly outputDim: number;
+}
+
+export const embedding: LayerEmitter<EmbeddingConfig> = {
   classNames: ["Embedding"],
-  outputShapes(layer, [input]) {
+  mask: (layer) => (layer.config["mask_zero"] === true ? "create" : "drop"),
+  normalizeConfig(c, { name, version, notes }) {
+    if (version.major < 3 && typeof c["dtype"] === "string" && /int/.test(c["dtype"])) {
+      // Keras 2: an Embedding's dtype was its input placeholder's dtype; the table stayed float32.
+      c["input_dtype"] ??= c["dtype"];
+      c["dtype"] = "float32";
+      notes.push(`Embedding "${name}": dtype ${String(c["input_dtype"])} is the input's dtype (Keras ${version.raw}); the table is float32`);
+    }
+  },
+  docs: "Core",
+  parseConfig(layer) {
     const q = layer.config["quantization_config"];
     if (q !== undefined && q !== null) throw layerError(layer, "quantized embeddings are not supported");
-    intParam(layer, "input_dim");
-    return [[...input!, intParam(layer, "output_dim")]];
+    return { inputDim: intParam(layer, "input_dim"), outputDim: intParam(layer, "output_dim") };
   },
+  outputShapes: (layer, [input]) => [[...input!, configOf(embedding, layer).outputDim]],
   weightSpecs: (layer) => [
     {
       name: "embeddings",
-      shape: [intParam(layer, "input_dim"), intParam(layer, "output_dim")],
+      shape: [configOf(embedding, layer).inputDim, configOf(embedding, layer).outputDim],
       slices: ["row k: the vector of token id k"],
     },
   ],
   emit(call, ctx) {
     const layer = call.layer;
-    const rows = intParam(layer, "input_dim");
-    const dim = intParam(layer, "output_dim");
+    const { inputDim: rows, outputDim: dim } = configOf(embedding, layer);
     const input = call.inputs[0]!;
     const n = ctx.size(ctx.shape(input));
     const ids = ctx.buffer(input);

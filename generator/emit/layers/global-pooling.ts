@@ -14,6 +14,9 @@ const rankOf = (layer: Layer) => (layer.className.endsWith("1D") ? 1 : 2);
 
 export const globalPooling: LayerEmitter = {
   classNames: ["GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D"],
+  // Keras averages only the unmasked steps; max pooling ignores the mask.
+  mask: (layer) => (layer.className === "GlobalAveragePooling1D" ? "read" : "drop"),
+  docs: "Pooling",
   outputShapes(layer, [input]) {
     refuseKeras1Keys(layer);
     const rank = rankOf(layer);

@@ -8,6 +8,7 @@ import type { Layer } from "../../ir/types.js";
 import type { EmitContext, LayerEmitter, WeightSpec } from "./types.js";
 import { boolParam, intParam } from "./config.js";
 import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
+import { normalizeGruConfig } from "./rnn-config.js";
 
 const blockSlices = (u: number, what = "columns") => [
   `${what} [0, ${u}): update gate z`,
@@ -112,6 +113,10 @@ function resetBeforeStep(s: Step, rh: string): string[] {
 
 export const gru: LayerEmitter = {
   classNames: ["GRU"],
+  mask: "recurrent",
+  takesInitialState: true,
+  normalizeConfig: normalizeGruConfig,
+  docs: "Recurrent",
   outputShapes(layer, [input], info) {
     checkCellActivations(layer, info, { activation: "tanh", recurrent_activation: "sigmoid" });
     return rnnOutputShapes(layer, input!, intParam(layer, "units"), 1);

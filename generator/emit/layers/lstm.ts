@@ -7,6 +7,7 @@ import type { Layer } from "../../ir/types.js";
 import { boolParam, intParam } from "./config.js";
 import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
 import type { LayerEmitter, WeightSpec } from "./types.js";
+import { normalizeRnnConfig } from "./rnn-config.js";
 
 const gateSlices = (u: number) => [
   `columns [0, ${u}): input gate i`,
@@ -58,6 +59,10 @@ export const lstmCell: CellKind = {
 
 export const lstm: LayerEmitter = {
   classNames: ["LSTM"],
+  mask: "recurrent",
+  takesInitialState: true,
+  normalizeConfig: (c, context) => normalizeRnnConfig(c, context, true),
+  docs: "Recurrent",
   outputShapes(layer, [input], info) {
     checkCellActivations(layer, info, { activation: "tanh", recurrent_activation: "sigmoid" });
     return rnnOutputShapes(layer, input!, intParam(layer, "units"), 2);

@@ -58,6 +58,8 @@ function combine(className: string, xs: readonly string[]): string {
 
 export const merge: LayerEmitter = {
   classNames: ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"],
+  mask: "merge",
+  docs: "Merge",
   outputShapes: (layer, inputs) => [broadcastShape(layer, inputs)],
   weightSpecs: () => [],
   emit(call, ctx) {

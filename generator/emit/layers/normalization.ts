@@ -41,6 +41,8 @@ function affineSpecs(shape: number[], scale: boolean, center: boolean): WeightSp
 
 export const batchNormalization: LayerEmitter = {
   classNames: ["BatchNormalization"],
+  mask: "pass",
+  docs: "Normalization",
   outputShapes: (layer, [input]) => {
     // Keras 1 modes 1 and 2 normalise with the statistics of the sample or batch, not the moving ones.
     const mode = layer.config["mode"] ?? 0;
@@ -78,6 +80,8 @@ const layerNormFlags = (layer: Layer) => {
 
 export const layerNormalization: LayerEmitter = {
   classNames: ["LayerNormalization"],
+  mask: "pass",
+  docs: "Normalization",
   outputShapes: (layer, [input]) => {
     paramShape(layer, input!);
     return [input!];
@@ -98,6 +102,8 @@ export const layerNormalization: LayerEmitter = {
 
 export const unitNormalization: LayerEmitter = {
   classNames: ["UnitNormalization"],
+  mask: "pass",
+  docs: "Normalization",
   outputShapes: (layer, [input]) => {
     paramShape(layer, input!);
     return [input!];

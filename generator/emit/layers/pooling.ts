@@ -26,6 +26,7 @@ function poolOptions(layer: Layer): ConvOptions {
 
 export const pooling: LayerEmitter = {
   classNames: ["MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D"],
+  docs: "Pooling",
   outputShapes(layer, [input]) {
     const o = poolOptions(layer);
     const { spatial, channels } = splitInput(layer, input!, o);

@@ -11,6 +11,9 @@ import type { LayerEmitter } from "./types.js";
 
 export const reluLayer: LayerEmitter = {
   classNames: ["ReLU"],
+  mask: "pass",
+  lastAxisOnly: true,
+  docs: "Activation layers",
   outputShapes: (layer, [input]) => {
     reluArgs(layer);
     return [input!];
@@ -36,6 +39,7 @@ function reluArgs(layer: Layer): { slope: number; max: number | null; threshold:
 /** ThresholdedReLU (Keras 1/2): x where x > theta, else 0. */
 export const thresholdedRelu: LayerEmitter = {
   classNames: ["ThresholdedReLU"],
+  docs: "Activation layers",
   outputShapes: (layer, [input]) => {
     numParam(layer, "theta", 1);
     return [input!];
@@ -60,6 +64,8 @@ function alphaShape(layer: Layer, input: Shape): number[] {
 
 export const prelu: LayerEmitter = {
   classNames: ["PReLU"],
+  mask: "pass",
+  docs: "Activation layers",
   outputShapes: (layer, [input]) => {
     alphaShape(layer, input!);
     return [input!];

@@ -1,7 +1,12 @@
-/** Layer class name → emitter. Adding a layer kind = one file in this folder + one line here. */
+/**
+ * Layer class name → descriptor. Adding a layer kind = one file in this folder + one entry here;
+ * everything else (masks, TimeDistributed, loading, the README table) asks the descriptor.
+ */
 import { layerError } from "../../errors.js";
-import type { Layer } from "../../ir/types.js";
-import type { LayerEmitter } from "./types.js";
+import type { Config, KerasVersion, Layer } from "../../ir/types.js";
+import type { LayerKinds } from "../../load/layer-kinds.js";
+import type { DocsGroup, LayerEmitter, MaskPolicy } from "./types.js";
+import { DOCS_GROUPS } from "./docs-groups.js";
 import { activationLayer } from "./activation.js";
 import { dense } from "./dense.js";
 import { identityLayers } from "./identity.js";
@@ -31,14 +36,17 @@ import { isOpModule, OP_NAMES, opsFamily } from "./ops/index.js";
 import { customLayer } from "./custom.js";
 import { identifierFrom } from "../names.js";
 
+/** In README order within each group. */
 const EMITTERS: readonly LayerEmitter[] = [
-  activationLayer, dense, identityLayers, lstm,
   // Recurrent family, its wrappers, embeddings and masking.
-  gru, simpleRnn, rnnCell, bidirectional, timeDistributed, embedding, masking,
+  lstm, gru, simpleRnn, rnnCell, bidirectional, timeDistributed, convLstm,
+  dense, embedding, activationLayer, masking, identityLayers, rescaling,
+  reluLayer, prelu, thresholdedRelu, softmaxLayer,
   // Convolution, pooling, normalization, shape and merge layers.
-  conv, depthwise, pooling, globalPooling, zeroPadding, cropping, upSampling,
-  batchNormalization, layerNormalization, unitNormalization, flatten, reshape, repeatVector, permute,
-  prelu, reluLayer, thresholdedRelu, softmaxLayer, merge, concatenate, dot, convLstm, rescaling,
+  conv, depthwise, pooling, globalPooling,
+  batchNormalization, layerNormalization, unitNormalization,
+  flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
+  merge, concatenate, dot,
 ];
 
 const BY_CLASS = new Map<string, LayerEmitter>();
@@ -58,6 +66,20 @@ export function emitterFor(layer: Layer): LayerEmitter {
   throw unsupported(layer);
 }
 
+/** What a layer does with an incoming mask (see MaskPolicy). */
+export function maskPolicyOf(layer: Layer): MaskPolicy {
+  const policy = emitterFor(layer).mask ?? "drop";
+  return typeof policy === "function" ? policy(layer) : policy;
+}
+
+/** The loaders' view of the registry. */
+export const layerKinds: LayerKinds = {
+  takesInitialState: (className) => BY_CLASS.get(className)?.takesInitialState === true,
+  normalizeConfig(className: string, name: string, config: Config, version: KerasVersion, notes: string[]) {
+    BY_CLASS.get(className)?.normalizeConfig?.(config, { className, name, version, notes });
+  },
+};
+
 /** What to tell the user: Lambda and user-defined classes need their implementation supplied. */
 function unsupported(layer: Layer): Error {
   const hint = (name: string) => `--custom ${name}=./${identifierFrom(name)}.ts`;
@@ -69,11 +91,19 @@ function unsupported(layer: Layer): Error {
   return layerError(layer, `unsupported layer class "${layer.className}" (supported: ${supportedClasses().join(", ")}; or supply an implementation with ${hint(shortClass)})`);
 }
 
-/** The Keras 3 op classes (`keras.ops.*` in functional graphs) the op family computes. */
-export function supportedOps(): string[] {
-  return [...OP_NAMES];
-}
-
 export function supportedClasses(): string[] {
   return [...BY_CLASS.keys()].sort();
+}
+
+/** The README table's rows: each group's classes (in registry order) and options. */
+export function supportedLayerGroups(): { group: DocsGroup; classes: string[]; options: string }[] {
+  const groupOf = (e: LayerEmitter, cls: string): DocsGroup | undefined => (typeof e.docs === "string" ? e.docs : e.docs?.[cls]);
+  const undocumented = EMITTERS.flatMap((e) => e.classNames.filter((c) => groupOf(e, c) === undefined));
+  if (undocumented.length > 0) throw new Error(`layer classes without a docs group: ${undocumented.join(", ")}`);
+  return DOCS_GROUPS.map(({ group, options }) => ({
+    group,
+    // Keras 3 ops are one family (ops/index.ts), listed by op class.
+    classes: group === "Keras 3 ops" ? [...OP_NAMES] : EMITTERS.flatMap((e) => e.classNames.filter((c) => groupOf(e, c) === group)),
+    options,
+  }));
 }

@@ -18,6 +18,8 @@ function factor(layer: Layer, key: string, fallback: number, input: Shape): numb
 
 export const rescaling: LayerEmitter = {
   classNames: ["Rescaling"],
+  mask: "pass",
+  docs: "Core",
   outputShapes(layer, [input]) {
     factor(layer, "scale", 1, input!);
     factor(layer, "offset", 0, input!);

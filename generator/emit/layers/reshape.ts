@@ -15,6 +15,7 @@ const flattenPermutes = (layer: Layer, input: Shape) => channelsFirst(layer) && 
 
 export const flatten: LayerEmitter = {
   classNames: ["Flatten"],
+  docs: "Shape",
   identity: (layer, [input]) => !flattenPermutes(layer, input!),
   outputShapes: (layer, [input]) => [[fixedSize(layer, input!, "the input")]],
   weightSpecs: () => [],
@@ -42,6 +43,7 @@ function targetShape(layer: Layer, input: Shape): number[] {
 
 export const reshape: LayerEmitter = {
   classNames: ["Reshape"],
+  docs: "Shape",
   identity: true,
   outputShapes: (layer, [input]) => [targetShape(layer, input!)],
   weightSpecs: () => [],
@@ -50,6 +52,7 @@ export const reshape: LayerEmitter = {
 
 export const repeatVector: LayerEmitter = {
   classNames: ["RepeatVector"],
+  docs: "Shape",
   outputShapes(layer, [input]) {
     if (input!.length !== 1) throw layerError(layer, `expects inputs of rank 2 (with batch), got ${input!.length + 1}`);
     return [[intParam(layer, "n"), input![0]!]];
@@ -72,6 +75,7 @@ function permutation(layer: Layer, rank: number): number[] {
 
 export const permute: LayerEmitter = {
   classNames: ["Permute"],
+  docs: "Shape",
   outputShapes: (layer, [input]) => [permuted(input!, permutation(layer, input!.length))],
   weightSpecs: () => [],
   emit(call, ctx) {

@@ -45,6 +45,9 @@ function cellView(layer: Layer): { view: Layer; kind: CellKind; emitter: LayerEm
 
 export const rnnCell: LayerEmitter = {
   classNames: ["RNN"],
+  mask: "recurrent",
+  takesInitialState: true,
+  docs: "Recurrent",
   outputShapes(layer, inputs, info) {
     const { view, emitter } = cellView(layer);
     return emitter.outputShapes(view, inputs, info);

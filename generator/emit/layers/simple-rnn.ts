@@ -3,6 +3,7 @@ import { inputKernel } from "./input-kernel.js";
 import type { LayerEmitter, WeightSpec } from "./types.js";
 import { boolParam, intParam } from "./config.js";
 import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
+import { normalizeRnnConfig } from "./rnn-config.js";
 
 export const simpleRnnCell: CellKind = {
   stateLabels: () => ["h"],
@@ -34,6 +35,10 @@ export const simpleRnnCell: CellKind = {
 
 export const simpleRnn: LayerEmitter = {
   classNames: ["SimpleRNN"],
+  mask: "recurrent",
+  takesInitialState: true,
+  normalizeConfig: (c, context) => normalizeRnnConfig(c, context, false),
+  docs: "Recurrent",
   outputShapes(layer, [input], info) {
     checkCellActivations(layer, info, { activation: "tanh" });
     return rnnOutputShapes(layer, input!, intParam(layer, "units"), 1);

@@ -7,6 +7,8 @@ const span = (layer: Layer, shape: Shape) => spanOf(layer, shape, sampleAxes(lay
 
 export const softmaxLayer: LayerEmitter = {
   classNames: ["Softmax"],
+  mask: "refuse",
+  docs: "Activation layers",
   outputShapes(layer, [input]) {
     span(layer, input!);
     return [input!];

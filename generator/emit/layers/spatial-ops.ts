@@ -49,6 +49,7 @@ function sides(layer: Layer, key: string, fallback: unknown): [number, number][]
 
 export const zeroPadding: LayerEmitter = {
   classNames: ["ZeroPadding1D", "ZeroPadding2D"],
+  docs: "Shape",
   outputShapes(layer, [input]) {
     const axes = spatialAxes(layer, input!);
     const pad = sides(layer, "padding", 1);
@@ -97,6 +98,7 @@ function emitPlace(ctx: EmitContext, x: string, inShape: number[], out: string, 
 
 export const cropping: LayerEmitter = {
   classNames: ["Cropping1D", "Cropping2D"],
+  docs: "Shape",
   outputShapes(layer, [input]) {
     const axes = spatialAxes(layer, input!);
     const crop = sides(layer, "cropping", rankOf(layer) === 1 ? 1 : 0);
@@ -127,6 +129,7 @@ function upSize(layer: Layer): number[] {
 
 export const upSampling: LayerEmitter = {
   classNames: ["UpSampling1D", "UpSampling2D"],
+  docs: "Shape",
   outputShapes(layer, [input]) {
     const axes = spatialAxes(layer, input!);
     const size = upSize(layer);

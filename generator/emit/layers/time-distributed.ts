@@ -12,9 +12,6 @@ import { innerContext } from "./inner-context.js";
 import { emitterFor } from "./registry.js";
 import type { EmitContext, LayerEmitter } from "./types.js";
 
-/** Classes whose result on (T, …, F) equals their result on each (…, F) step: no loop needed. */
-const LAST_AXIS = new Set(["Dense", "Activation", "LeakyReLU", "ELU", "ReLU"]);
-
 /** Ids for the per-step values inside the loop (negative: never a model value). */
 const STEP_IN = -1;
 const STEP_OUT = -2;
@@ -27,6 +24,8 @@ function wrapped(layer: Layer): Layer {
 
 export const timeDistributed: LayerEmitter = {
   classNames: ["TimeDistributed"],
+  mask: "wrapper",
+  docs: "Recurrent",
   outputShapes(layer, [input], info) {
     const inner = wrapped(layer);
     if (input!.length < 2) throw layerError(layer, `expects input of shape (timesteps, …), got ${input!.length} dimensions`);
@@ -45,7 +44,8 @@ export const timeDistributed: LayerEmitter = {
     const inShape = ctx.shape(call.inputs[0]!);
     if (isIdentity(emitter, inner, inShape.slice(1))) {
       ctx.line(`${ctx.rt("copy")}(${ctx.buffer(call.inputs[0]!)}, 0, ${ctx.buffer(call.outputs[0]!)}, 0, ${ctx.size(inShape)});`);
-    } else if (LAST_AXIS.has(inner.className)) {
+    } else if (emitter.lastAxisOnly) {
+      // Its result on (T, …, F) equals its result on each (…, F) step: no loop needed.
       const sub: Call = { layer: inner, inputs: call.inputs, outputs: call.outputs, initialState: [] };
       emitter.emit(sub, innerContext(ctx, { owner: call.layer, inner, weightOffset: 0, labelPrefix: "" }));
     } else {

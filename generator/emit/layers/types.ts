@@ -1,4 +1,4 @@
-import type { Call, Dim, KerasVersion, Layer, Shape } from "../../ir/types.js";
+import type { Call, Config, Dim, KerasVersion, Layer, Shape } from "../../ir/types.js";
 import type { Activation } from "../activations.js";
 
 /** One weight tensor a layer expects, with what its slices mean (shown by `inspect`). */
@@ -8,15 +8,60 @@ export interface WeightSpec {
   readonly slices?: readonly string[];
 }
 
+/** What a descriptor's `normalizeConfig` knows about the layer and the file. */
+export interface NormalizeContext {
+  readonly className: string;
+  readonly name: string;
+  readonly version: KerasVersion;
+  readonly notes: string[];
+}
+
 /** What shape inference knows about a model while it walks the layer calls. */
 export interface ShapeInfo {
   readonly version: KerasVersion;
 }
 
-/** Everything about one Keras layer kind: shapes, expected weights, and the code it emits. */
-export interface LayerEmitter {
+/**
+ * What a layer does with the per-timestep mask travelling with its input (Keras 3.15 rules; see
+ * passes/masks.ts). Layers without masking support drop it ("drop", the default).
+ * - "pass": supports masking and its values do not depend on the mask: the mask travels on;
+ * - "merge": the mask common to all inputs travels on (none when an input has none);
+ * - "create": makes a new mask, one flag per output position but the last axis (Masking, Embedding);
+ * - "recurrent": reads the mask and, with return_sequences, passes it on with the sequence(s);
+ * - "read": its emitter applies the mask, which then stops (masked global average);
+ * - "wrapper": passes it on, refusing wrapped layers that would read it (TimeDistributed);
+ * - "refuse": Keras changes its values by the mask, keras2ts does not apply it: a mask is an error.
+ */
+export type MaskPolicy = "drop" | "pass" | "merge" | "create" | "recurrent" | "read" | "wrapper" | "refuse";
+
+/** The README table's groups, in order, with the options each group's row lists. */
+export type DocsGroup =
+  | "Recurrent" | "Core" | "Activation layers" | "Convolution" | "Pooling" | "Normalization" | "Shape" | "Merge"
+  | "Keras 3 ops" | "Identity at inference";
+
+/**
+ * Everything about one Keras layer kind, in one place: its typed config, shapes, expected weights,
+ * mask policy, how wrappers may apply it, where the README lists it, and the code it emits.
+ * `C` is the typed config `parseConfig` makes once per layer (read it with `configOf`).
+ */
+export interface LayerEmitter<C = unknown> {
   /** Keras class names handled by this emitter. */
   readonly classNames: readonly string[];
+  /** The README group of each class (one group for all, or one per class name). */
+  readonly docs?: DocsGroup | Readonly<Record<string, DocsGroup>>;
+  /** Reads and checks the config once (layer errors for bad values); the result is kept on the layer. */
+  parseConfig?(layer: Layer): C;
+  /** Mask policy (default "drop"), per layer when it depends on the config. */
+  readonly mask?: MaskPolicy | ((layer: Layer) => MaskPolicy);
+  /** Acts along the last axis only, so its result on (T, …, F) is its result on each step (TimeDistributed runs it once). */
+  readonly lastAxisOnly?: boolean;
+  /** Takes initial-state tensors: in Keras 1/2 inbound nodes, the tensors after the first are its states. */
+  readonly takesInitialState?: boolean;
+  /**
+   * Makes the config of a file of an older Keras version mean what it meant there (defaults made
+   * explicit; every interpretation noted in `notes`). Runs at load time, before anything reads it.
+   */
+  normalizeConfig?(config: Config, context: NormalizeContext): void;
   /** Output shapes for these input shapes; throws a layer error for unsupported configs. */
   outputShapes(layer: Layer, inputs: readonly Shape[], info: ShapeInfo): Shape[];
   /** The weights Keras keeps for this layer, in `get_weights()` order. */
