@@ -14,7 +14,6 @@ export const EXPECTED_UNSUPPORTED: Record<string, string> = {
   additive_attention: 'unsupported layer class "AdditiveAttention"',
   conv_transpose: 'unsupported layer class "Conv2DTranspose"',
   einsum_dense: 'unsupported layer class "EinsumDense"',
-  group_norm: 'unsupported layer class "GroupNormalization"',
   lstm_attention: 'unsupported layer class "Attention"',
   mha_encoder: 'unsupported layer class "MultiHeadAttention"',
   mha_masks: 'unsupported layer class "MultiHeadAttention"',

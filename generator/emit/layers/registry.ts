@@ -19,6 +19,7 @@ import { masking } from "./masking.js";
 import { timeDistributed } from "./time-distributed.js";
 import { rnnCell } from "./rnn-cell.js";
 import { batchNormalization, layerNormalization, unitNormalization } from "./normalization.js";
+import { groupNormalization } from "./group-normalization.js";
 import { concatenate } from "./concatenate.js";
 import { conv } from "./conv.js";
 import { convLstm } from "./conv-lstm.js";
@@ -44,7 +45,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   reluLayer, prelu, thresholdedRelu, softmaxLayer,
   // Convolution, pooling, normalization, shape and merge layers.
   conv, depthwise, pooling, globalPooling,
-  batchNormalization, layerNormalization, unitNormalization,
+  batchNormalization, layerNormalization, unitNormalization, groupNormalization,
   flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
   merge, concatenate, dot,
 ];
