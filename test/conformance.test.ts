@@ -17,7 +17,6 @@ export const EXPECTED_UNSUPPORTED: Record<string, string> = {
   lstm_attention: 'unsupported layer class "Attention"',
   mha_encoder: 'unsupported layer class "MultiHeadAttention"',
   mha_masks: 'unsupported layer class "MultiHeadAttention"',
-  preprocessing_numeric: 'unsupported layer class "Discretization"',
   stacked_cells: 'RNN with cell "StackedRNNCells" is not supported',
 };
 

@@ -20,6 +20,7 @@ import { timeDistributed } from "./time-distributed.js";
 import { rnnCell } from "./rnn-cell.js";
 import { batchNormalization, layerNormalization, unitNormalization } from "./normalization.js";
 import { groupNormalization } from "./group-normalization.js";
+import { categoryEncoding, discretization, normalization } from "./preprocessing.js";
 import { concatenate } from "./concatenate.js";
 import { conv } from "./conv.js";
 import { convLstm } from "./conv-lstm.js";
@@ -48,6 +49,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   batchNormalization, layerNormalization, unitNormalization, groupNormalization,
   flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
   merge, concatenate, dot,
+  normalization, discretization, categoryEncoding,
 ];
 
 const BY_CLASS = new Map<string, LayerEmitter>();
