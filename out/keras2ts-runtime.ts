@@ -484,6 +484,35 @@ export function layerNorm(
   }
 }
 
+/**
+ * GroupNormalization: the channel axis (n = groups · size) of an (outer, n, inner) view is cut into
+ * groups of `size` channels; each group is normalised by the mean and variance of all its values
+ * (every outer and inner position), then scaled by gamma[c] and shifted by beta[c] per channel.
+ */
+export function groupNorm(
+  x: Float64Array, outer: number, groups: number, size: number, inner: number,
+  gamma: Float32Array | null, beta: Float32Array | null, eps: number, out: Float64Array,
+): void {
+  const n = groups * size;
+  const count = outer * size * inner;
+  for (let g = 0; g < groups; g++) {
+    let mean = 0;
+    for (let o = 0; o < outer; o++) for (let c = g * size; c < (g + 1) * size; c++) for (let i = 0; i < inner; i++) mean += x[(o * n + c) * inner + i]!;
+    mean /= count;
+    let variance = 0;
+    for (let o = 0; o < outer; o++) for (let c = g * size; c < (g + 1) * size; c++) for (let i = 0; i < inner; i++) {
+      const d = x[(o * n + c) * inner + i]! - mean;
+      variance += d * d;
+    }
+    const inv = 1 / Math.sqrt(variance / count + eps);
+    for (let c = g * size; c < (g + 1) * size; c++) {
+      const scale = inv * (gamma ? gamma[c]! : 1);
+      const shift = (beta ? beta[c]! : 0) - mean * scale;
+      for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[(o * n + c) * inner + i] = x[(o * n + c) * inner + i]! * scale + shift;
+    }
+  }
+}
+
 /** L2 normalisation along n: x · min(1/√Σx², maxInverseNorm) (Keras' epsilon caps the inverse norm). */
 export function l2Normalize(x: Float64Array, outer: number, n: number, inner: number, maxInverseNorm: number, out: Float64Array): void {
   for (let o = 0; o < outer; o++) {
