@@ -115,7 +115,7 @@ function emitEncode(ctx: EmitContext, call: Call, mode: EncodeMode, depth: numbe
   }
   // one_hot: a row per input element; multi_hot/count: a row per run of the last axis.
   const row = mode === "one_hot" || shape.length === 0 ? "1" : ctx.dim(shape[shape.length - 1]!);
-  const put = mode === "count" ? `${out}[r * ${depth} + c] += 1` : `${out}[r * ${depth} + c] = 1`;
+  const put = mode === "count" ? `${out}[r * ${depth} + c] = ${out}[r * ${depth} + c]! + 1` : `${out}[r * ${depth} + c] = 1`;
   ctx.line(
     `${out}.fill(0);`,
     `for (let k = 0; k < ${total}; k++) {`,
