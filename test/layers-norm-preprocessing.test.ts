@@ -61,7 +61,8 @@ describe("Normalization", () => {
     const config = { name: "norm", axis, invert };
     const { run, weights } = await generated(`layers/norm/${shape.join("x")}-${JSON.stringify(axis)}-${invert}`, sequential([...shape], [["Normalization", config]]), 4);
     const [mean, variance] = weights["norm"]!.map((w) => f32(w.data));
-    const kept = axis === null ? [] : (Array.isArray(axis) ? axis : [axis]).map((k: number) => (k < 0 ? shape.length + 1 + k : k) - 1);
+    const axes: readonly number[] = axis === null ? [] : typeof axis === "number" ? [axis] : axis;
+    const kept = axes.map((k) => (k < 0 ? shape.length + 1 + k : k) - 1);
     const x = new Tensor([...shape], randomArray(size(shape), random(8), 6));
     const want = new Tensor([...shape]);
     for (const idx of x.indices()) {
