@@ -282,6 +282,39 @@ export function conv2d(
   }
 }
 
+/**
+ * Transposed 2-D convolution, channels_last: every input position scatters kernel[a][b] (shape
+ * (kh, kw, f, cin)) times its channels onto output (i·sh + a·dh − shiftH, j·sw + b·dw − shiftW),
+ * positions outside the (oh, ow) output being cropped; bias first (1-D: h = 1).
+ */
+export function convTranspose2d(
+  x: Float64Array, h: number, w: number, cin: number, kernel: Float32Array, bias: Float32Array | null,
+  out: Float64Array, oh: number, ow: number, f: number,
+  kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, shiftH: number, shiftW: number,
+): void {
+  for (let p = 0; p < oh * ow; p++) for (let c = 0; c < f; c++) out[p * f + c] = bias ? bias[c]! : 0;
+  for (let i = 0; i < h; i++) {
+    for (let j = 0; j < w; j++) {
+      const xo = (i * w + j) * cin;
+      for (let a = 0; a < kh; a++) {
+        const r = i * sh + a * dh - shiftH;
+        if (r < 0 || r >= oh) continue;
+        for (let b = 0; b < kw; b++) {
+          const q = j * sw + b * dw - shiftW;
+          if (q < 0 || q >= ow) continue;
+          const oo = (r * ow + q) * f;
+          for (let c = 0; c < f; c++) {
+            const ko = ((a * kw + b) * f + c) * cin;
+            let s = 0;
+            for (let e = 0; e < cin; e++) s += x[xo + e]! * kernel[ko + e]!;
+            out[oo + c] = out[oo + c]! + s;
+          }
+        }
+      }
+    }
+  }
+}
+
 /** 1-D convolution: x (steps, cin) → out (outSteps, cout), kernel (k, cin/groups, cout). */
 export function conv1d(
   x: Float64Array, xo: number, steps: number, cin: number,

@@ -12,7 +12,6 @@ import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, sampl
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
   // Issue 9: attention, Keras 3 op layers, transposed convolutions, preprocessing, stacked cells.
   additive_attention: 'unsupported layer class "AdditiveAttention"',
-  conv_transpose: 'unsupported layer class "Conv2DTranspose"',
   einsum_dense: 'unsupported layer class "EinsumDense"',
   lstm_attention: 'unsupported layer class "Attention"',
   mha_encoder: 'unsupported layer class "MultiHeadAttention"',

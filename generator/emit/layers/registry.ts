@@ -23,6 +23,7 @@ import { groupNormalization } from "./group-normalization.js";
 import { categoryEncoding, discretization, normalization } from "./preprocessing.js";
 import { concatenate } from "./concatenate.js";
 import { conv } from "./conv.js";
+import { convTranspose } from "./conv-transpose.js";
 import { convLstm } from "./conv-lstm.js";
 import { depthwise } from "./depthwise.js";
 import { dot } from "./dot.js";
@@ -45,7 +46,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   dense, embedding, activationLayer, masking, identityLayers, rescaling,
   reluLayer, prelu, thresholdedRelu, softmaxLayer,
   // Convolution, pooling, normalization, shape and merge layers.
-  conv, depthwise, pooling, globalPooling,
+  conv, convTranspose, depthwise, pooling, globalPooling,
   batchNormalization, layerNormalization, unitNormalization, groupNormalization,
   flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
   merge, concatenate, dot,
