@@ -16,7 +16,6 @@ export const EXPECTED_UNSUPPORTED: Record<string, string> = {
   lstm_attention: 'unsupported layer class "Attention"',
   mha_encoder: 'unsupported layer class "MultiHeadAttention"',
   mha_masks: 'unsupported layer class "MultiHeadAttention"',
-  stacked_cells: 'RNN with cell "StackedRNNCells" is not supported',
 };
 
 function checkOutputs(got: Float32Array[], want: TensorData[], sample: number, c: KerasCase): void {
