@@ -9,7 +9,7 @@ import { KerasError } from "./errors.js";
 import { checkLimits, checkOutputFloor } from "./limits.js";
 import { buildModel } from "./ir/build.js";
 import { assignGroupedWeights } from "./ir/grouped-weights.js";
-import type { Model, Shape } from "./ir/types.js";
+import type { CallShapes, Model, Shape } from "./ir/types.js";
 import { verifyModel } from "./ir/verify.js";
 import { bindCustomLayers } from "./ir/bind-custom.js";
 import type { CustomLayer } from "./custom-layers.js";
@@ -73,9 +73,9 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
       ...(options.timesteps ? { timesteps: options.timesteps } : {}),
       ...(customFor ? { customFor } : {}),
     },
-    (layer, inputs) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info)),
+    (layer, inputs, call) => (layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, { ...info, call })),
   );
-  const specs = (layer: Model["calls"][number]["layer"], inputs: readonly Shape[]) => emitterFor(layer).weightSpecs(layer, inputs, info);
+  const specs = (layer: Model["calls"][number]["layer"], inputs: readonly Shape[], call?: CallShapes) => emitterFor(layer).weightSpecs(layer, inputs, { ...info, ...(call ? { call } : {}) });
   assignGroupedWeights(model, architecture.weightGroups ?? [], weights, specs);
   verifyModel(model, specs);
   return runPasses(model);

@@ -1,5 +1,5 @@
 /** `inspect`: what is in a model file: layers, shapes, parameter counts, and what each weight slice means. */
-import type { Model, Shape } from "./ir/types.js";
+import { callShapes, type Model, type Shape } from "./ir/types.js";
 import { emitterFor } from "./emit/layers/registry.js";
 
 export interface InspectReport {
@@ -27,7 +27,7 @@ export function inspectModel(model: Model): InspectReport {
   const layers = model.calls
     .filter((c) => !seen.has(c.layer) && seen.add(c.layer))
     .map((call) => {
-      const specs = emitterFor(call.layer).weightSpecs(call.layer, call.inputs.map((v) => model.values[v]!.shape), info);
+      const specs = emitterFor(call.layer).weightSpecs(call.layer, call.inputs.map((v) => model.values[v]!.shape), { ...info, call: callShapes(call, model.values) });
       const weights = call.layer.weights.map((w, i) => ({
         name: specs[i]?.name ?? w.name,
         fileName: w.name,

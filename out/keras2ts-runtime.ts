@@ -747,3 +747,115 @@ export function maskSteps(x: Float64Array, rows: number, n: number, value: numbe
     for (let j = 0; j < n; j++) out[base + j] = real ? x[base + j]! : 0;
   }
 }
+
+// ---- attention -----------------------------------------------------------------------------------
+
+/**
+ * Dot-product scores of `heads` heads: out[(h·t + i)·s + j] = scale · Σ_k q[i·heads·d + h·d + k] · key[j·heads·d + h·d + k],
+ * for queries (t, heads, d) and keys (s, heads, d) laid out as their projections write them.
+ */
+export function attentionScores(q: Float64Array, key: Float64Array, t: number, s: number, heads: number, d: number, scale: number, out: Float64Array): void {
+  const stride = heads * d;
+  for (let h = 0; h < heads; h++) {
+    for (let i = 0; i < t; i++) {
+      const qb = i * stride + h * d;
+      const ob = (h * t + i) * s;
+      for (let j = 0; j < s; j++) {
+        const kb = j * stride + h * d;
+        let sum = 0;
+        for (let k = 0; k < d; k++) sum += q[qb + k]! * key[kb + k]!;
+        out[ob + j] = scale * sum;
+      }
+    }
+  }
+}
+
+/**
+ * Additive (Bahdanau) scores: out[i·s + j] = weight · Σ_k w_k · tanh(inner · (q[i, k] + key[j, k])), with
+ * w_k = perFeature[k] (AdditiveAttention's scale) or 1 when null (Attention's concat mode).
+ */
+export function additiveScores(
+  q: Float64Array, key: Float64Array, t: number, s: number, d: number,
+  perFeature: Float32Array | null, inner: number, weight: number, out: Float64Array,
+): void {
+  for (let i = 0; i < t; i++) {
+    for (let j = 0; j < s; j++) {
+      let sum = 0;
+      for (let k = 0; k < d; k++) sum += (perFeature ? perFeature[k]! : 1) * Math.tanh(inner * (q[i * d + k]! + key[j * d + k]!));
+      out[i * s + j] = weight * sum;
+    }
+  }
+}
+
+/**
+ * The (t, s) mask of which keys each query may attend (1) as Keras combines it: the query's mask
+ * flag, the value's and key's flags, the causal rule (key j ≤ query i) and a given (t, s) mask,
+ * all ANDed; any of them may be absent.
+ */
+export function attentionMask(
+  queryMask: Float64Array | null, valueMask: Float64Array | null, keyMask: Float64Array | null, given: Float64Array | null,
+  causal: boolean, t: number, s: number, out: Float64Array,
+): void {
+  for (let i = 0; i < t; i++) {
+    for (let j = 0; j < s; j++) {
+      const ok = (!queryMask || queryMask[i] !== 0) && (!valueMask || valueMask[j] !== 0) && (!keyMask || keyMask[j] !== 0) &&
+        (!given || given[i * s + j] !== 0) && (!causal || j <= i);
+      out[i * s + j] = ok ? 1 : 0;
+    }
+  }
+}
+
+/**
+ * Softmax over keys of (heads, t, s) scores, in place, with the (t, s) mask applied to every head.
+ * Two Keras semantics for masked keys: `addsLargeNegative` false is its fused attention (a masked
+ * key gets weight 0; a row with every key masked is uniform), true is its explicit path (the masked
+ * score becomes float32(score − 1e9), so a fully masked row still ranks its scores).
+ */
+export function maskedSoftmax(scores: Float64Array, heads: number, t: number, s: number, mask: Float64Array | null, addsLargeNegative: boolean): void {
+  for (let r = 0; r < heads * t; r++) {
+    const base = r * s;
+    const mb = (r % t) * s;
+    let max = -Infinity;
+    for (let j = 0; j < s; j++) {
+      if (mask && mask[mb + j] === 0) {
+        if (!addsLargeNegative) continue;
+        scores[base + j] = Math.fround(Math.fround(scores[base + j]!) - 1e9);
+      }
+      if (scores[base + j]! > max) max = scores[base + j]!;
+    }
+    if (max === -Infinity) {
+      scores.fill(1 / s, base, base + s); // every key masked: equal weights
+      continue;
+    }
+    let sum = 0;
+    for (let j = 0; j < s; j++) {
+      const e = mask && !addsLargeNegative && mask[mb + j] === 0 ? 0 : Math.exp(scores[base + j]! - max);
+      scores[base + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < s; j++) scores[base + j]! /= sum;
+  }
+}
+
+/** Weighted sum of values per head: out[i·heads·dv + h·dv + k] = Σ_j p[(h·t + i)·s + j] · v[j·heads·dv + h·dv + k]. */
+export function attentionCombine(p: Float64Array, v: Float64Array, t: number, s: number, heads: number, dv: number, out: Float64Array): void {
+  const stride = heads * dv;
+  out.fill(0, 0, t * stride);
+  for (let h = 0; h < heads; h++) {
+    for (let i = 0; i < t; i++) {
+      const ob = i * stride + h * dv;
+      const pb = (h * t + i) * s;
+      for (let j = 0; j < s; j++) {
+        const w = p[pb + j]!;
+        if (w === 0) continue;
+        const vb = j * stride + h * dv;
+        for (let k = 0; k < dv; k++) out[ob + k]! += w * v[vb + k]!;
+      }
+    }
+  }
+}
+
+/** Zeroes the rows (of n values) whose mask flag is 0: Attention's output at masked query steps. */
+export function zeroMaskedRows(x: Float64Array, rows: number, n: number, mask: Float64Array): void {
+  for (let r = 0; r < rows; r++) if (mask[r] === 0) x.fill(0, r * n, r * n + n);
+}

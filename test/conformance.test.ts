@@ -10,12 +10,6 @@ import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, sampl
 
 /** Cases not supported yet, with the text their error must contain. Shrinks as support grows. */
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
-  // Issue 9: attention, Keras 3 op layers, transposed convolutions, preprocessing, stacked cells.
-  additive_attention: 'unsupported layer class "AdditiveAttention"',
-  einsum_dense: 'unsupported layer class "EinsumDense"',
-  lstm_attention: 'unsupported layer class "Attention"',
-  mha_encoder: 'unsupported layer class "MultiHeadAttention"',
-  mha_masks: 'unsupported layer class "MultiHeadAttention"',
 };
 
 function checkOutputs(got: Float32Array[], want: TensorData[], sample: number, c: KerasCase): void {

@@ -150,3 +150,51 @@ describe("merges and layout", () => {
     close(dst, [0, 3, 4, 5, 0]);
   });
 });
+
+describe("attention", () => {
+  it("attentionScores: two heads of (t, heads, d) rows, scaled", () => {
+    // q: t=1, heads=2, d=2 → head 0 [1, 2], head 1 [3, 4]; keys s=2: [[1, 0 | 0, 1], [0, 1 | 1, 0]].
+    const out = new Float64Array(4);
+    rt.attentionScores(f64([1, 2, 3, 4]), f64([1, 0, 0, 1, 0, 1, 1, 0]), 1, 2, 2, 2, 0.5, out);
+    close(out, [0.5 * 1, 0.5 * 2, 0.5 * 4, 0.5 * 3]);
+  });
+
+  it("additiveScores: weight · Σ w_k tanh(inner · (q + k))", () => {
+    const out = new Float64Array(1);
+    rt.additiveScores(f64([0.1, 0.2]), f64([0.3, -0.4]), 1, 1, 2, f32([2, 3]), 1.5, 0.5, out);
+    close(out, [0.5 * (2 * Math.tanh(1.5 * 0.4) + 3 * Math.tanh(1.5 * -0.2))], 1e-7);
+  });
+
+  it("attentionMask ANDs query, value, key, given and causal masks", () => {
+    const out = new Float64Array(6);
+    rt.attentionMask(f64([1, 1]), f64([1, 1, 0]), f64([0, 1, 1]), f64([1, 1, 1, 0, 1, 1]), true, 2, 3, out);
+    // query 0 may attend key 0 only (causal), but key 0's key-mask is 0; query 1: keys 0, 1 (causal), key 1 ok, key 0 given 0.
+    close(out, [0, 0, 0, 0, 1, 0]);
+  });
+
+  it("maskedSoftmax: the fused path gives masked keys 0 and fully masked rows equal weights", () => {
+    const s = f64([1, 2, 3, 4, 5, 6]);
+    rt.maskedSoftmax(s, 1, 2, 3, f64([1, 0, 1, 0, 0, 0]), false);
+    const e = [Math.exp(1 - 3), Math.exp(0)];
+    close(s, [e[0]! / (e[0]! + e[1]!), 0, e[1]! / (e[0]! + e[1]!), 1 / 3, 1 / 3, 1 / 3], 1e-15);
+  });
+
+  it("maskedSoftmax: the explicit path adds -1e9 in float32, so a fully masked row keeps its order when scores are large", () => {
+    const s = f64([0.5, 100, -100, 0.5, 0.25, 0.75]);
+    rt.maskedSoftmax(s, 1, 2, 3, f64([0, 0, 0, 1, 0, 1]), true);
+    // float32(100 − 1e9) = −999999872 and float32(±0.5 − 1e9) = −1e9: the 100 key takes all the weight.
+    close(s.subarray(0, 3), [0, 1, 0]);
+    const e = [Math.exp(0.5 - 0.75), 0, 1];
+    close(s.subarray(3), e.map((v) => v / (e[0]! + 1)), 1e-15);
+  });
+
+  it("attentionCombine sums values per head; zeroMaskedRows clears masked queries", () => {
+    const out = new Float64Array(4);
+    // t=1, s=2, heads=2, dv=2; p: head 0 [0.25, 0.75], head 1 [1, 0]; v rows (s, heads, dv).
+    rt.attentionCombine(f64([0.25, 0.75, 1, 0]), f64([1, 2, 3, 4, 5, 6, 7, 8]), 1, 2, 2, 2, out);
+    close(out, [0.25 * 1 + 0.75 * 5, 0.25 * 2 + 0.75 * 6, 3, 4]);
+    const x = f64([1, 2, 3, 4]);
+    rt.zeroMaskedRows(x, 2, 2, f64([0, 1]));
+    close(x, [0, 0, 3, 4]);
+  });
+});

@@ -3,12 +3,12 @@
  * call by call in dependency order.
  */
 import { KerasError, layerError } from "../errors.js";
-import type { Architecture, ArchLayer, TensorRef } from "../load/architecture.js";
+import type { ArchCall, Architecture, ArchLayer, TensorRef } from "../load/architecture.js";
 import type { Weight } from "./types.js";
-import type { Call, Config, CustomBinding, DType, KerasVersion, Layer, Model, Shape, Value } from "./types.js";
+import type { Call, CallShapes, Config, CustomBinding, DType, KerasVersion, Layer, Model, Shape, Value } from "./types.js";
 
 /** Output shapes of a layer for given input shapes (supplied by the layer registry). */
-export type ShapeFn = (layer: Layer, inputs: readonly Shape[]) => Shape[];
+export type ShapeFn = (layer: Layer, inputs: readonly Shape[], call: CallShapes) => Shape[];
 
 export interface BuildInput {
   readonly architecture: Architecture;
@@ -51,10 +51,10 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
   const calls: Call[] = [];
   const pending = arch.layers.flatMap((a) => a.calls.map((c, node) => ({ a, c, node })));
   while (pending.length > 0) {
-    const ready = pending.findIndex(({ c }) => [...c.args, ...c.initialState, ...(c.mask ? [c.mask] : [])].every((r) => produced.has(refKey(r))));
+    const ready = pending.findIndex(({ c }) => refsOf(c).every((r) => produced.has(refKey(r))));
     if (ready < 0) {
       const { a, c } = pending[0]!;
-      const missing = [...c.args, ...c.initialState, ...(c.mask ? [c.mask] : [])].find((r) => !produced.has(refKey(r)))!;
+      const missing = refsOf(c).find((r) => !produced.has(refKey(r)))!;
       throw layerError(a, `input ${JSON.stringify(missing[0])} (call ${missing[1]}, output ${missing[2]}) is never produced`);
     }
     const { a, c, node } = pending.splice(ready, 1)[0]!;
@@ -62,7 +62,11 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     // Emitters read their first input unconditionally: a call without tensors is a broken config.
     if (c.args.length === 0) throw layerError(a, "is called without any input tensor");
     const ins = c.args.map((r) => produced.get(refKey(r))!);
-    const shapes = outputShapes(layer, ins.map((v) => values[v]!.shape));
+    const named = Object.fromEntries(Object.entries(c.tensorKwargs ?? {}).map(([k, r]) => [k, produced.get(refKey(r))!]));
+    const shapes = outputShapes(layer, ins.map((v) => values[v]!.shape), {
+      namedInputs: Object.fromEntries(Object.entries(named).map(([k, v]) => [k, values[v]!.shape])),
+      options: c.options ?? {},
+    });
     const outs = shapes.map((s) => newValue(s, "float32"));
     outs.forEach((v, k) => produced.set(refKey([a.name, node, k]), v));
     calls.push({
@@ -71,6 +75,9 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
       outputs: outs,
       initialState: c.initialState.map((r) => produced.get(refKey(r))!),
       ...(c.mask ? { maskInput: produced.get(refKey(c.mask))! } : {}),
+      ...(c.masks ? { maskInputs: c.masks.map((r) => (r ? produced.get(refKey(r))! : undefined)) } : {}),
+      ...(c.tensorKwargs ? { namedInputs: named } : {}),
+      ...(c.options ? { options: c.options } : {}),
       ...(input.kerasVersion.major >= 3 && c.initialState.length > 0 && !c.mask ? { ignoresInputMask: true } : {}),
     });
   }
@@ -92,6 +99,11 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     values,
     notes: arch.notes,
   };
+}
+
+/** Every tensor a call reads. */
+function refsOf(c: ArchCall): TensorRef[] {
+  return [...c.args, ...c.initialState, ...(c.mask ? [c.mask] : []), ...(c.masks ?? []).filter((r) => r !== null), ...Object.values(c.tensorKwargs ?? {})];
 }
 
 /** A Layer, with wrapped layers (Bidirectional, TimeDistributed) as inner layers without weights. */

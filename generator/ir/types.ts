@@ -60,11 +60,29 @@ export interface Call {
   readonly initialState: number[];
   /** An explicit `mask=` value passed at call time. */
   readonly maskInput?: number;
+  /** An explicit `mask=[…]` list, one per input (undefined where none): Attention's query and value masks. */
+  readonly maskInputs?: readonly (number | undefined)[];
   /**
    * Keras 3 hands a layer its input's mask only when it is called with one tensor argument: an RNN
    * given `initial_state` tensors ignores the mask (which still travels on with its output).
    */
   readonly ignoresInputMask?: boolean;
+  /** Tensors passed by keyword (MultiHeadAttention's `key`, `attention_mask`), by name. */
+  readonly namedInputs?: Readonly<Record<string, number>>;
+  /** Literal keyword arguments (`use_causal_mask`, `return_attention_scores`). */
+  readonly options?: Readonly<Record<string, number | boolean | string | null>>;
+}
+
+/** The keyword tensors' shapes and literals of a call (empty when it has none). */
+export function callShapes(call: Call, values: readonly Value[]): CallShapes {
+  const named = Object.entries(call.namedInputs ?? {}).map(([k, v]): [string, Shape] => [k, values[v]!.shape]);
+  return { namedInputs: Object.fromEntries(named), options: call.options ?? {} };
+}
+
+/** What shape inference sees of one call besides its positional input shapes. */
+export interface CallShapes {
+  readonly namedInputs: Readonly<Record<string, Shape>>;
+  readonly options: Readonly<Record<string, number | boolean | string | null>>;
 }
 
 export interface ModelIO {

@@ -1,13 +1,13 @@
 /** Checks the IR before any code is written: every layer's weights match what its config implies. */
 import { KerasError, layerError } from "../errors.js";
-import type { Layer, Model, Shape } from "./types.js";
+import { callShapes, type CallShapes, type Layer, type Model, type Shape } from "./types.js";
 
 export interface ExpectedWeight {
   readonly name: string;
   readonly shape: readonly number[];
 }
 
-export type WeightSpecFn = (layer: Layer, inputs: readonly Shape[]) => readonly ExpectedWeight[];
+export type WeightSpecFn = (layer: Layer, inputs: readonly Shape[], call?: CallShapes) => readonly ExpectedWeight[];
 
 export function verifyModel(model: Model, weightSpecs: WeightSpecFn): void {
   const checked = new Set<Layer>();
@@ -18,7 +18,7 @@ export function verifyModel(model: Model, weightSpecs: WeightSpecFn): void {
     if (checked.has(call.layer)) continue;
     checked.add(call.layer);
     const layer = call.layer;
-    const expected = weightSpecs(layer, call.inputs.map((v) => model.values[v]!.shape));
+    const expected = weightSpecs(layer, call.inputs.map((v) => model.values[v]!.shape), callShapes(call, model.values));
     if (expected.length !== layer.weights.length) {
       throw layerError(layer, `expected ${expected.length} weight tensor(s) (${expected.map((w) => w.name).join(", ") || "none"}), the file has ${layer.weights.length}`);
     }
@@ -56,7 +56,7 @@ export function verifyGraph(model: Model, after: string): void {
   });
   const ready = new Set(model.inputs.map((io) => io.value));
   for (const call of model.calls) {
-    for (const v of [...call.inputs, ...call.initialState, ...(call.maskInput !== undefined ? [call.maskInput] : [])]) {
+    for (const v of [...call.inputs, ...call.initialState, ...(call.maskInput !== undefined ? [call.maskInput] : []), ...Object.values(call.namedInputs ?? {}), ...(call.maskInputs ?? []).filter((m) => m !== undefined)]) {
       if (!exists(v)) throw fail(`layer "${call.layer.name}" reads value ${v}, which does not exist`);
       if (!ready.has(v)) throw fail(`layer "${call.layer.name}" reads value ${v} before it is computed`);
     }

@@ -10,6 +10,9 @@ import { MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } f
 import type { LayerKinds } from "./layer-kinds.js";
 import { normalizeLayerConfig } from "./normalize-config.js";
 
+/** A literal keyword argument (`use_causal_mask=True`). */
+export type Literal = number | boolean | string | null;
+
 /** `[layer name, call index, output index]`: one output of one call of a layer. */
 export type TensorRef = readonly [string, number, number];
 
@@ -19,6 +22,12 @@ export interface ArchCall {
   readonly mask?: TensorRef;
   /** The call's arguments as a Keras 3 inbound node records them (op parameters such as the 0 of `not_equal(x, 0)`). */
   readonly callArgs?: CallArgs;
+  /** A mask list (layers called on a list of tensors: Attention's [query mask, value mask]), null where none. */
+  readonly masks?: readonly (TensorRef | null)[];
+  /** Keyword arguments that are tensors, other than mask and initial_state (MultiHeadAttention's key, attention_mask). */
+  readonly tensorKwargs?: Readonly<Record<string, TensorRef>>;
+  /** Keyword arguments that are literals (use_causal_mask, return_attention_scores); training is dropped. */
+  readonly options?: Readonly<Record<string, Literal>>;
 }
 
 export interface ArchLayer {
@@ -278,7 +287,14 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
     const kwargs = isObject(node["kwargs"]) ? node["kwargs"] : {};
     const mask = flattenTensors(kwargs["mask"], where);
     const callArgs = decodeCallArgs(node["args"], kwargs);
-    return { args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), callArgs };
+    const { tensorKwargs, options } = otherKwargs(kwargs, where);
+    const maskList = kwargs["mask"];
+    const masks = Array.isArray(maskList) && maskList.length > 1 ? maskList.map((m) => flattenTensors(m, where)[0] ?? null) : undefined;
+    return {
+      args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), callArgs,
+      ...(masks ? { masks } : {}),
+      ...(tensorKwargs ? { tensorKwargs } : {}), ...(options ? { options } : {}),
+    };
   }
   if (!Array.isArray(node)) throw new KerasError(`malformed ${where}`);
   const refs = node.map((entry) => toRef(entry, where));
@@ -291,6 +307,21 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
     return { args: [refs[0]!], initialState: refs.slice(1), ...mask };
   }
   return { args: refs, initialState: initialFromKwargs, ...mask };
+}
+
+/** Keyword arguments besides mask, initial_state and training: single tensors by name, and literals. */
+function otherKwargs(kwargs: Json, where: string): { tensorKwargs?: Record<string, TensorRef>; options?: Record<string, Literal> } {
+  const tensors: Record<string, TensorRef> = {};
+  const options: Record<string, Literal> = {};
+  for (const [key, v] of Object.entries(kwargs)) {
+    if (key === "mask" || key === "initial_state" || key === "training" || v === null) continue;
+    const refs = flattenTensors(v, where);
+    if (refs.length === 1) Object.defineProperty(tensors, key, { value: refs[0]!, enumerable: true });
+    else if (refs.length > 1) throw new KerasError(`${where}: keyword argument ${JSON.stringify(key)} holds ${refs.length} tensors; one is supported`);
+    else if (["number", "boolean", "string"].includes(typeof v)) Object.defineProperty(options, key, { value: v as Literal, enumerable: true });
+  }
+  const some = (o: object) => Object.keys(o).length > 0;
+  return { ...(some(tensors) ? { tensorKwargs: tensors } : {}), ...(some(options) ? { options } : {}) };
 }
 
 function legacyRefs(v: unknown, where: string): TensorRef[] {

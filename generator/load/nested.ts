@@ -56,6 +56,8 @@ function remapCall(c: ArchCall, f: (r: TensorRef) => TensorRef): ArchCall {
     args: c.args.map(f),
     initialState: c.initialState.map(f),
     ...(c.mask ? { mask: f(c.mask) } : {}),
+    ...(c.masks ? { masks: c.masks.map((r) => (r ? f(r) : null)) } : {}),
+    ...(c.tensorKwargs ? { tensorKwargs: Object.fromEntries(Object.entries(c.tensorKwargs).map(([k, r]) => [k, f(r)])) } : {}),
   };
 }
 

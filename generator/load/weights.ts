@@ -8,7 +8,11 @@ import type { H5File } from "./hdf5.js";
 export type WeightsByLayer = Map<string, Weight[]>;
 
 /** Children of a saveable, in the order Keras appends their variables to `layer.weights`. */
-const CHILD_ORDER = ["cell", "forward_layer", "backward_layer", "layer", "cells"];
+const CHILD_ORDER = [
+  "cell", "forward_layer", "backward_layer", "layer", "cells",
+  // MultiHeadAttention's projections (its weights: query, key, value, output).
+  "query_dense", "key_dense", "value_dense", "output_dense",
+];
 
 /**
  * Keras 3 layout (`model.weights.h5` in a `.keras` zip, or a Keras 3 `.weights.h5`): one group per

@@ -17,9 +17,10 @@ export const pruneUnused: Pass = {
     for (const call of [...model.calls].reverse()) {
       if (!call.outputs.some((v) => needed.has(v))) continue;
       kept.push(call);
-      for (const v of [...call.inputs, ...call.initialState]) needed.add(v);
+      for (const v of [...call.inputs, ...call.initialState, ...Object.values(call.namedInputs ?? {})]) needed.add(v);
       if (call.maskInput !== undefined) needed.add(call.maskInput);
-      for (const v of call.inputs) {
+      for (const m of call.maskInputs ?? []) if (m !== undefined) needed.add(m);
+      for (const v of [...call.inputs, ...Object.values(call.namedInputs ?? {})]) {
         const mask = model.values[v]!.mask;
         if (mask !== undefined) needed.add(mask);
       }

@@ -13,7 +13,7 @@ import type { MaskPolicy } from "../emit/layers/types.js";
 import type { Pass } from "./index.js";
 
 /** Policies whose emitters read the mask arriving with their input, so that it must be computed. */
-const READS: ReadonlySet<MaskPolicy> = new Set(["recurrent", "read"]);
+const READS: ReadonlySet<MaskPolicy> = new Set(["recurrent", "read", "attention"]);
 
 export const attachMasks: Pass = {
   name: "attach-masks",
@@ -39,8 +39,13 @@ export const attachMasks: Pass = {
 function dropUnread(calls: readonly Call[], values: Value[]): void {
   const read = new Set<number>();
   for (const call of calls) {
-    const mask = values[call.inputs[0]!]!.mask;
-    if (mask !== undefined && call.maskInput === undefined && !call.ignoresInputMask && READS.has(maskPolicyOf(call.layer))) read.add(mask);
+    const policy = maskPolicyOf(call.layer);
+    // Attention layers read every input's mask; the others the first input's.
+    const inputs = policy === "attention" ? [...call.inputs, ...Object.values(call.namedInputs ?? {})] : call.inputs.slice(0, 1);
+    for (const v of inputs) {
+      const mask = values[v]!.mask;
+      if (mask !== undefined && call.maskInput === undefined && !call.ignoresInputMask && READS.has(policy)) read.add(mask);
+    }
   }
   for (const v of values) if (v.mask !== undefined && !read.has(v.mask)) delete v.mask;
 }
@@ -52,6 +57,7 @@ function outputMasks(call: Call, values: readonly Value[], newMask: (shape: Shap
   // A new mask: one flag per output position but the last axis (per timestep of a sequence).
   if (policy === "create") return [newMask(values[call.outputs[0]!]!.shape.slice(0, -1))];
   if (policy === "merge") return [mergeMask(call, values)];
+  if (policy === "attention") return attentionMasks(call, values);
   // An explicit mask= argument replaces the one travelling with the input.
   const mask = call.maskInput ?? values[call.inputs[0]!]!.mask;
   if (mask === undefined) return [];
@@ -103,4 +109,19 @@ function checkWrapped(call: Call): void {
   if (inner && (READS.has(policy) || policy === "refuse")) {
     throw layerError(call.layer, `receives a mask, and masking inside ${call.layer.className}(${inner.className}) is not supported`);
   }
+}
+
+/** Attention layers: Keras hands them each input's mask; the output carries the query's. */
+function attentionMasks(call: Call, values: readonly Value[]): (number | undefined)[] {
+  // Keras 3.15 records the masks it handed the layer as an explicit mask=[query, value] list.
+  if (call.maskInputs) return [call.maskInputs[0]];
+  if (call.maskInput !== undefined) throw layerError(call.layer, "an explicit mask= argument is not supported (masks travelling with the inputs are)");
+  for (const v of [...call.inputs, ...Object.values(call.namedInputs ?? {})]) {
+    const mask = values[v]!.mask;
+    const shape = values[v]!.shape;
+    if (mask !== undefined && (values[mask]!.shape.length !== 1 || values[mask]!.shape[0] !== shape[0])) {
+      throw layerError(call.layer, `needs masks of one flag per timestep, got a mask of shape (${values[mask]!.shape.join(", ")})`);
+    }
+  }
+  return [values[call.inputs[0]!]!.mask];
 }

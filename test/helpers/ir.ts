@@ -19,10 +19,10 @@ export function modelFromConfig(architecture: unknown, weights: Record<string, {
     Object.entries(weights).map(([name, ws]) => [name, ws.map((w, i) => ({ name: `w${i}`, shape: w.shape, data: Float32Array.from(w.data) }))]),
   );
   const info = { version };
-  const model = buildModel({ architecture: arch, weights: byLayer, kerasVersion: version, sourceName: "test" }, (layer, inputs) =>
-    layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info),
+  const model = buildModel({ architecture: arch, weights: byLayer, kerasVersion: version, sourceName: "test" }, (layer, inputs, call) =>
+    layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, { ...info, call }),
   );
-  verifyModel(model, (layer, inputs) => emitterFor(layer).weightSpecs(layer, inputs, info));
+  verifyModel(model, (layer, inputs, call) => emitterFor(layer).weightSpecs(layer, inputs, { ...info, ...(call ? { call } : {}) }));
   return model;
 }
 

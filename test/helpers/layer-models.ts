@@ -5,7 +5,7 @@
 import { emitterFor, layerKinds } from "../../generator/emit/layers/registry.js";
 import { buildModel } from "../../generator/ir/build.js";
 import { runPasses } from "../../generator/passes/index.js";
-import type { Model } from "../../generator/ir/types.js";
+import { callShapes, type Model } from "../../generator/ir/types.js";
 import { readArchitecture } from "../../generator/load/architecture.js";
 import { parseKerasVersion } from "../../generator/load/version.js";
 import { join } from "node:path";
@@ -53,13 +53,13 @@ export type Weights = Record<string, { shape: number[]; data: number[] }[]>;
 export function randomWeights(architecture: unknown, seed: number, kerasVersion = "3.15.1"): Weights {
   const version = parseKerasVersion(kerasVersion);
   const info = { version };
-  const model = buildModel({ architecture: readArchitecture(architecture, version, layerKinds), weights: new Map(), kerasVersion: version, sourceName: "test" }, (layer, inputs) =>
-    layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, info),
+  const model = buildModel({ architecture: readArchitecture(architecture, version, layerKinds), weights: new Map(), kerasVersion: version, sourceName: "test" }, (layer, inputs, call) =>
+    layer.className === "InputLayer" ? [inputs[0]!] : emitterFor(layer).outputShapes(layer, inputs, { ...info, call }),
   );
   const rnd = random(seed);
   const weights: Weights = {};
   for (const call of model.calls) {
-    const specs = emitterFor(call.layer).weightSpecs(call.layer, call.inputs.map((v) => model.values[v]!.shape), info);
+    const specs = emitterFor(call.layer).weightSpecs(call.layer, call.inputs.map((v) => model.values[v]!.shape), { ...info, call: callShapes(call, model.values) });
     weights[call.layer.name] = specs.map((s) => {
       const n = s.shape.reduce((p, d) => p * d, 1);
       // Variances must be positive.

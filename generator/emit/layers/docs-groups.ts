@@ -10,6 +10,7 @@ export const DOCS_GROUPS: readonly { readonly group: DocsGroup; readonly options
   { group: "Normalization", options: "any axis, `center`/`scale`, LayerNormalization `rms_scaling`" },
   { group: "Shape", options: "" },
   { group: "Merge", options: "broadcasting like Keras; Concatenate on any axis; Dot `axes`, `normalize`" },
+  { group: "Attention", options: "MultiHeadAttention: any heads, `key_dim`/`value_dim`, `output_shape`, `use_bias`, cross attention (query/value/key lengths differ), `use_causal_mask`, `attention_mask`, query/value/key masks as Keras 3.15 combines them, `return_attention_scores`; Attention `dot`/`concat`, `use_scale`; causal and padding masks; EinsumDense equations (bias_axes, activation)" },
   { group: "Preprocessing", options: "Normalization adapted or given mean/variance over any kept axes, `invert`; Discretization `bin_boundaries` with int, one_hot, multi_hot or count output; CategoryEncoding one_hot, multi_hot, count" },
   { group: "Keras 3 ops", options: "`keras.ops` calls in functional graphs, told from same-named layers by module: numpy broadcasting with the batch axis; scalars and constant arrays (`ops.arange`) as operands; axes count the batch axis, which must stay whole; slices with negative and strided bounds, `...`, `None`; multi-output Split/Unstack" },
   { group: "Identity at inference", options: "" },

@@ -36,6 +36,9 @@ import { rescaling } from "./rescaling.js";
 import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
 import { isOpModule, OP_NAMES, opsFamily } from "./ops/index.js";
+import { multiHeadAttention } from "./multi-head-attention.js";
+import { attention } from "./attention.js";
+import { einsumDense } from "./einsum-dense.js";
 import { customLayer } from "./custom.js";
 import { identifierFrom } from "../names.js";
 
@@ -50,6 +53,7 @@ const EMITTERS: readonly LayerEmitter[] = [
   batchNormalization, layerNormalization, unitNormalization, groupNormalization,
   flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
   merge, concatenate, dot,
+  multiHeadAttention, attention, einsumDense,
   normalization, discretization, categoryEncoding,
 ];
 

@@ -1,4 +1,4 @@
-import type { Call, Config, Dim, KerasVersion, Layer, Shape } from "../../ir/types.js";
+import type { Call, CallShapes, Config, Dim, KerasVersion, Layer, Shape } from "../../ir/types.js";
 import type { Activation } from "../activations.js";
 
 /** One weight tensor a layer expects, with what its slices mean (shown by `inspect`). */
@@ -19,6 +19,8 @@ export interface NormalizeContext {
 /** What shape inference knows about a model while it walks the layer calls. */
 export interface ShapeInfo {
   readonly version: KerasVersion;
+  /** The call's keyword tensors and literals (given to `outputShapes` while the graph is built). */
+  readonly call?: CallShapes;
 }
 
 /**
@@ -30,14 +32,16 @@ export interface ShapeInfo {
  * - "recurrent": reads the mask and, with return_sequences, passes it on with the sequence(s);
  * - "read": its emitter applies the mask, which then stops (masked global average);
  * - "wrapper": passes it on, refusing wrapped layers that would read it (TimeDistributed);
- * - "refuse": Keras changes its values by the mask, keras2ts does not apply it: a mask is an error.
+ * - "refuse": Keras changes its values by the mask, keras2ts does not apply it: a mask is an error;
+ * - "attention": reads the masks of all its inputs (query, value, key); its first output carries the
+ *   query's mask (Attention, AdditiveAttention, MultiHeadAttention).
  */
-export type MaskPolicy = "drop" | "pass" | "merge" | "create" | "recurrent" | "read" | "wrapper" | "refuse";
+export type MaskPolicy = "drop" | "pass" | "merge" | "create" | "recurrent" | "read" | "wrapper" | "refuse" | "attention";
 
 /** The README table's groups, in order, with the options each group's row lists. */
 export type DocsGroup =
   | "Recurrent" | "Core" | "Activation layers" | "Convolution" | "Pooling" | "Normalization" | "Shape" | "Merge"
-  | "Preprocessing" | "Keras 3 ops" | "Identity at inference";
+  | "Attention" | "Preprocessing" | "Keras 3 ops" | "Identity at inference";
 
 /**
  * Everything about one Keras layer kind, in one place: its typed config, shapes, expected weights,
