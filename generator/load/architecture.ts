@@ -6,6 +6,7 @@
 import { KerasError } from "../errors.js";
 import type { CallArgs, Config, KerasVersion } from "./types.js";
 import { decodeCallArgs } from "./call-args.js";
+import { cudnnAsCpu } from "./cudnn.js";
 import { MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
 import type { LayerKinds } from "./layer-kinds.js";
 import { normalizeLayerConfig } from "./normalize-config.js";
@@ -101,10 +102,11 @@ function layerList(config: unknown, notes: string[]): { name: string; layers: Js
 }
 
 function baseLayer(raw: Json, reading: Reading, notes: string[]): Omit<ArchLayer, "calls"> {
-  const className = raw["class_name"];
-  const config = raw["config"];
-  if (typeof className !== "string") throw new KerasError("a layer in the model config has no class_name");
-  if (!isObject(config)) throw new KerasError(`a layer of class ${className} has no config object`);
+  const fileClass = raw["class_name"];
+  const fileConfig = raw["config"];
+  if (typeof fileClass !== "string") throw new KerasError("a layer in the model config has no class_name");
+  if (!isObject(fileConfig)) throw new KerasError(`a layer of class ${fileClass} has no config object`);
+  const { className, config } = cudnnAsCpu(fileClass, fileConfig, notes);
   const name = typeof config["name"] === "string" ? config["name"] : typeof raw["name"] === "string" ? raw["name"] : "";
   if (name === "") throw new KerasError(`a layer of class ${className} has no name`);
   if (MODEL_CLASSES.has(className)) return { className, name, config };

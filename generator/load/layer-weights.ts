@@ -3,6 +3,7 @@
  * layer name: Keras 3 path keys mapped to names, Keras 1 per-gate tensors fused.
  */
 import type { Architecture } from "./architecture.js";
+import { convertCudnnWeights } from "./cudnn.js";
 import { fuseKeras1Weights } from "./keras1.js";
 import type { WeightsByLayer } from "./weights.js";
 
@@ -14,7 +15,25 @@ export interface FileWeights {
 
 export function layerWeights(arch: Architecture, file: FileWeights): WeightsByLayer {
   const byName = file.keyedByPath ? rekeyByPath(arch, file.weights) : file.weights;
-  return fuseKeras1Weights(arch.layers, orderStackedCells(arch, byName), arch.notes);
+  return fuseKeras1Weights(arch.layers, cpuRecurrentWeights(arch, orderStackedCells(arch, byName)), arch.notes);
+}
+
+/** Gate count of an LSTM/GRU layer, or of the one a wrapper holds. */
+function gatesOf(className: string, config: Record<string, unknown>): number | undefined {
+  const inner = config["layer"] as { class_name?: unknown } | undefined;
+  const cls = className === "Bidirectional" || className === "TimeDistributed" ? inner?.class_name : className;
+  return cls === "LSTM" ? 4 : cls === "GRU" ? 3 : undefined;
+}
+
+/** CuDNNLSTM/CuDNNGRU weights (told by their double bias, as Keras 2 did) in the LSTM/GRU layout. */
+function cpuRecurrentWeights(arch: Architecture, weights: WeightsByLayer): WeightsByLayer {
+  const out: WeightsByLayer = new Map(weights);
+  for (const layer of arch.layers) {
+    const gates = gatesOf(layer.className, layer.config);
+    const found = weights.get(layer.name);
+    if (gates !== undefined && found) out.set(layer.name, convertCudnnWeights(found, gates));
+  }
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { DocsGroup } from "./types.js";
 
 export const DOCS_GROUPS: readonly { readonly group: DocsGroup; readonly options: string }[] = [
-  { group: "Recurrent", options: "`return_sequences`, `return_state`, `go_backwards`, `stateful`, `initial_state`, masks, any elementwise `activation`/`recurrent_activation`; GRU `reset_after` true and false; Bidirectional `concat`/`sum`/`mul`/`ave`/`None`; RNN with one LSTMCell/GRUCell/SimpleRNNCell" },
+  { group: "Recurrent", options: "`return_sequences`, `return_state`, `go_backwards`, `stateful`, `initial_state`, masks, any elementwise `activation`/`recurrent_activation`; GRU `reset_after` true and false; Bidirectional `concat`/`sum`/`mul`/`ave`/`None`; RNN with one LSTMCell/GRUCell/SimpleRNNCell or a StackedRNNCells of them; legacy CuDNNLSTM/CuDNNGRU read as LSTM/GRU(reset_after=True) with weights converted as Keras 2 did" },
   { group: "Core", options: "every Keras activation (relu … mish, log_softmax) with the semantics of the file's Keras version; Embedding `mask_zero`" },
   { group: "Activation layers", options: "ReLU `max_value`/`negative_slope`/`threshold`; PReLU `shared_axes`; Softmax over any axis" },
   { group: "Convolution", options: "`valid`/`same`/`causal`, strides, dilation, groups, `channels_first`" },
