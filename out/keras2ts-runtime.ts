@@ -282,6 +282,14 @@ export function conv2d(
   }
 }
 
+/** numpy's round: to `decimals` places, halves to the even neighbour (the scaling in float32, as Keras computes). */
+export function roundHalfEven(x: number, decimals: number): number {
+  const scale = Math.pow(10, decimals);
+  const v = decimals === 0 ? x : Math.fround(x * scale);
+  const r = Math.round(v);
+  return (Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) / scale;
+}
+
 /**
  * Transposed 2-D convolution, channels_last: every input position scatters kernel[a][b] (shape
  * (kh, kw, f, cin)) times its channels onto output (i·sh + a·dh − shiftH, j·sw + b·dw − shiftW),

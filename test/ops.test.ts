@@ -322,6 +322,31 @@ describe("structural ops", () => {
   });
 });
 
+describe("Round and Flip", () => {
+  it("Round halves to even, as numpy does (with decimals too)", async () => {
+    const values = [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49, 2.51, -3.7, 7];
+    const x = new Arr([BATCH, values.length], [...values, ...values.map((v) => Math.fround(v / 10))]);
+    const nodes: Node[] = [
+      { cls: "Round", name: "r0", config: { decimals: 0 }, args: [kt("x")] },
+      { cls: "Round", name: "r1", config: { decimals: 1 }, args: [kt("x")] },
+    ];
+    const half = (v: number) => {
+      const r = Math.round(v);
+      return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+    };
+    const want0 = map(x, half);
+    const want1 = map(x, (v) => half(Math.fround(v * 10)) / 10); // numpy scales in float32
+    await expectMatches("round", graph([["x", [values.length]]], nodes, [["r0", 0], ["r1", 0]]), [x], [want0, want1]);
+  });
+
+  it.each([[[1]], [[2, -1]], [[-2]], [[1, 2, 3]]] as const)("Flip along axes %j", async (axes) => {
+    const x = randomArr([BATCH, 3, 4, 2], random(1500 + axes.length));
+    const full = axes.map((a) => (a < 0 ? a + 4 : a));
+    const key: Key[] = [{}, ...[1, 2, 3].map((a) => (full.includes(a) ? { step: -1 } : {}))];
+    await expectMatches(`flip-${axes.join("_")}`, graph([["x", [3, 4, 2]]], [{ cls: "Flip", name: "f", config: { axis: axes.length === 1 ? axes[0] : axes }, args: [kt("x")] }], [["f", 0]]), [x], [getItem(x, key)]);
+  });
+});
+
 describe("Matmul, Cumsum, Softmax", () => {
   it.each(Array.from({ length: 6 }, (_, s) => s))("tensor @ tensor with broadcast leading axes, tensor @ constant, vector @ constant (seed %i)", async (seed) => {
     const rnd = random(1000 + seed);

@@ -50,6 +50,8 @@ const UNARY: Record<string, Unary> = {
   Floor: (x) => `Math.floor(${x})`,
   Ceil: (x) => `Math.ceil(${x})`,
   Trunc: (x) => `Math.trunc(${x})`,
+  // numpy rounds half to even (at `decimals` places).
+  Round: (x, rt, op) => `${rt("roundHalfEven")}(${x}, ${typeof cfg(op, "decimals") === "number" ? String(cfg(op, "decimals")) : "0"})`,
   Sign: (x) => `Math.sign(${x})`,
   LogicalNot: (x) => `(${truth(x)} ? 0 : 1)`,
   Isnan: (x) => `(Number.isNaN(${x}) ? 1 : 0)`,

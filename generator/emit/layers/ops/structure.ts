@@ -183,3 +183,31 @@ export const fillOps: OpDef = {
     ctx.line(`${ctx.buffer(call.outputs[0]!)}.fill(${formatFloat32(fill)});`);
   },
 };
+
+/** Flip along the given axes (never the batch): one strided copy with negative steps. */
+function flipAxes(op: OpCall): number[] {
+  const input = single(op);
+  const spec = op.layer.config["axis"];
+  if (spec === null || spec === undefined) throw layerError(op.layer, "axis=None flips the batch axis too, which keras2ts does not support (give the axes)");
+  const axes = (Array.isArray(spec) ? spec : [spec]).map((a) => opAxis(op.layer, a, input.length + 1));
+  fixedDims(op.layer, axes.map((a) => input[a]!), "a flipped axis");
+  return axes;
+}
+
+export const flipOp: OpDef = {
+  names: ["Flip"],
+  shapes(op) {
+    flipAxes(op);
+    return [op.inputs[0]!];
+  },
+  emit(op, call, ctx) {
+    const input = op.inputs[0]!;
+    const axes = flipAxes(op);
+    const st = strides(ctx, input);
+    const numeric = (s: string) => /^\d+$/.test(s);
+    const offsets = axes.map((a) => (numeric(st[a]!) ? String(((input[a] as number) - 1) * Number(st[a])) : `${(input[a] as number) - 1} * ${st[a]}`));
+    const offset = offsets.every(numeric) ? String(offsets.reduce((p, o) => p + Number(o), 0)) : offsets.join(" + ");
+    const steps = st.map((s, k) => (axes.includes(k) ? (numeric(s) ? `-${s}` : `-(${s})`) : s));
+    emitStridedCopy(ctx, ctx.buffer(call.inputs[0]!), offset, input, steps, ctx.buffer(call.outputs[0]!), "0");
+  },
+};
