@@ -76,14 +76,20 @@ export const normalization: LayerEmitter<NormalizationConfig> = {
     const variance = c.given ? ctx.weight(layer, 1, "variance", widen(c.given.variance)) : ctx.weight(layer, 1, "variance");
     const x = ctx.buffer(call.inputs[0]!);
     const out = ctx.buffer(call.outputs[0]!);
-    const formula = c.invert ? `${mean}[j]! + ${x}[k]! * d` : `(${x}[k]! - ${mean}[j]!) / d`;
+    const formula = (k: string) => (c.invert ? `${mean}[j]! + ${x}[${k}]! * d` : `(${x}[${k}]! - ${mean}[j]!) / d`);
+    const denominator = `const d = Math.max(Math.sqrt(${variance}[j]!), ${formatFloat32(BACKEND_EPSILON)});`;
+    const [o, i] = [ctx.size(outer), ctx.size(inner)];
+    if (o === "1" && i === "1") {
+      ctx.line(`for (let j = 0; j < ${n}; j++) {`, `  ${denominator}`, `  ${out}[j] = ${formula("j")};`, "}");
+      return;
+    }
     ctx.line(
-      `for (let o = 0; o < ${ctx.size(outer)}; o++) {`,
+      `for (let o = 0; o < ${o}; o++) {`,
       `  for (let j = 0; j < ${n}; j++) {`,
-      `    const d = Math.max(Math.sqrt(${variance}[j]!), ${formatFloat32(BACKEND_EPSILON)});`,
-      `    for (let i = 0; i < ${ctx.size(inner)}; i++) {`,
-      `      const k = (o * ${n} + j) * ${ctx.size(inner)} + i;`,
-      `      ${out}[k] = ${formula};`,
+      `    ${denominator}`,
+      `    for (let i = 0; i < ${i}; i++) {`,
+      `      const k = (o * ${n} + j) * ${i} + i;`,
+      `      ${out}[k] = ${formula("k")};`,
       "    }",
       "  }",
       "}",
