@@ -421,6 +421,32 @@ describe("ops mixed with layers", () => {
     await expectMatches("positional", config, [ids], [new Arr([BATCH, 3], dense.data), sliced], 7);
   });
 
+  it("positions computed in the graph (cumsum of ones_like(ids) − 1) feed a second Embedding", async () => {
+    const [T, V, D] = [5, 7, 3];
+    const rnd = random(1250);
+    const ids = new Arr([BATCH, T], Array.from({ length: BATCH * T }, () => randInt(rnd, 0, V - 1)));
+    const config = graph(
+      [["ids", [T], "int32"]],
+      [
+        { cls: "Embedding", name: "tokens", module: "keras.layers", config: { input_dim: V, output_dim: D }, args: [kt("ids")] },
+        { cls: "OnesLike", name: "ones", args: [kt("ids")] },
+        { cls: "Cumsum", name: "count", config: { axis: 1 }, args: [kt("ones")] },
+        { cls: "Subtract", name: "positions", args: [kt("count"), 1] },
+        { cls: "Embedding", name: "pos", module: "keras.layers", config: { input_dim: T, output_dim: D }, args: [kt("positions")] },
+        { cls: "Add", name: "sum", args: [kt("tokens"), kt("pos")] },
+      ],
+      [["sum", 0]],
+    );
+    const { weights } = await generated("ops/positions-weights", config, 8);
+    const table = (name: string) => new Arr(weights[name]![0]!.shape, weights[name]![0]!.data.map(Math.fround));
+    const [tok, pos] = [table("tokens"), table("pos")];
+    const want = new Arr([BATCH, T, D], Array.from({ length: BATCH * T * D }, (_, i) => {
+      const t = Math.floor(i / D) % T;
+      return tok.at([ids.data[Math.floor(i / D)]!, i % D]) + pos.at([t, i % D]);
+    }));
+    await expectMatches("positions", config, [ids], [want], 8);
+  });
+
   it("tells the Add/Multiply/Concatenate ops from the layers of the same name by module", async () => {
     const rnd = random(1300);
     const x = randomArr([BATCH, 4], rnd);
