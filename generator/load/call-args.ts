@@ -13,23 +13,27 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 /** The largest constant accepted from a config (elements); a hostile config could otherwise claim anything. */
 const MAX_CONSTANT = 1 << 22;
 
+/** Deeper argument nesting than any op takes is left opaque (hostile configs must not exhaust the stack). */
+const MAX_DEPTH = 32;
+
 /** Decodes `args` and `kwargs`; `mask`, `training` and `initial_state` are handled elsewhere and left out. */
 export function decodeCallArgs(args: unknown, kwargs: unknown): CallArgs {
   let next = 0;
   const counter = () => next++;
-  const decodedArgs = Array.isArray(args) ? args.map((a) => decode(a, counter)) : [];
+  const decodedArgs = Array.isArray(args) ? args.map((a) => decode(a, counter, 0)) : [];
   const decodedKwargs: Record<string, CallArg> = {};
   if (isObject(kwargs)) {
     // Tensors in kwargs are not numbered as inputs: ops that take them are refused by the op family.
     const noTensor = () => -1;
-    for (const [k, v] of Object.entries(kwargs)) if (!["mask", "training", "initial_state"].includes(k)) decodedKwargs[k] = decode(v, noTensor);
+    for (const [k, v] of Object.entries(kwargs)) if (!["mask", "training", "initial_state"].includes(k)) decodedKwargs[k] = decode(v, noTensor, 0);
   }
   return { args: decodedArgs, kwargs: decodedKwargs };
 }
 
-function decode(v: unknown, nextTensor: () => number): CallArg {
+function decode(v: unknown, nextTensor: () => number, depth: number): CallArg {
   if (v === null || typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
-  if (Array.isArray(v)) return v.map((x) => decode(x, nextTensor));
+  if (depth > MAX_DEPTH) return { kind: "object", className: "nested too deep" };
+  if (Array.isArray(v)) return v.map((x) => decode(x, nextTensor, depth + 1));
   if (!isObject(v)) return { kind: "object", className: typeof v };
   const className = typeof v["class_name"] === "string" ? v["class_name"] : "";
   const config = isObject(v["config"]) ? v["config"] : {};
@@ -37,7 +41,7 @@ function decode(v: unknown, nextTensor: () => number): CallArg {
     case "__keras_tensor__":
       return { kind: "tensor", input: nextTensor() };
     case "__slice__":
-      return { kind: "slice", start: decode(config["start"] ?? null, nextTensor), stop: decode(config["stop"] ?? null, nextTensor), step: decode(config["step"] ?? null, nextTensor) };
+      return { kind: "slice", start: decode(config["start"] ?? null, nextTensor, depth + 1), stop: decode(config["stop"] ?? null, nextTensor, depth + 1), step: decode(config["step"] ?? null, nextTensor, depth + 1) };
     case "__ellipsis__":
       return { kind: "ellipsis" };
     case "__tensor__":
@@ -51,7 +55,7 @@ function decode(v: unknown, nextTensor: () => number): CallArg {
 /** A nested list of numbers → shape and row-major data; anything ragged or non-numeric stays an opaque object. */
 function constant(config: Json, className: string): CallArg {
   const shape: number[] = [];
-  for (let level: unknown = config["value"]; Array.isArray(level); level = level[0]) shape.push(level.length);
+  for (let level: unknown = config["value"]; Array.isArray(level) && shape.length <= MAX_DEPTH; level = level[0]) shape.push(level.length);
   const size = shape.reduce((p, d) => p * d, 1);
   const data: number[] = [];
   const walk = (x: unknown, depth: number): boolean => {
@@ -61,6 +65,6 @@ function constant(config: Json, className: string): CallArg {
     }
     return Array.isArray(x) && x.length === shape[depth] && x.every((y) => walk(y, depth + 1));
   };
-  if (size > MAX_CONSTANT || !walk(config["value"], 0)) return { kind: "object", className };
+  if (shape.length > MAX_DEPTH || size > MAX_CONSTANT || !walk(config["value"], 0)) return { kind: "object", className };
   return { kind: "constant", shape, data, dtype: typeof config["dtype"] === "string" ? config["dtype"] : "float32" };
 }
