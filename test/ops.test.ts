@@ -466,6 +466,31 @@ describe("ops mixed with layers", () => {
     await expectMatches("same-names", config, [x, y], [concat([mul, y, x], 1)]);
   });
 
+  it("ops inside a nested functional model called twice", async () => {
+    const inner = graph([["v", [4]]], [
+      { cls: "Multiply", name: "twice", args: [kt("v"), 2] },
+      { cls: "GetItem", name: "tail", args: [kt("twice"), [sliceArg(null, null, null), sliceArg(1, null, null)]] },
+    ], [["tail", 0]]) as { class_name: string; config: Record<string, unknown> };
+    const outer = {
+      class_name: "Functional",
+      config: {
+        name: "outer",
+        layers: [
+          { module: "keras.layers", class_name: "InputLayer", name: "a", config: { name: "a", batch_shape: [null, 4] }, inbound_nodes: [] },
+          { module: "keras.layers", class_name: "InputLayer", name: "b", config: { name: "b", batch_shape: [null, 4] }, inbound_nodes: [] },
+          { module: "keras.src.models.functional", class_name: "Functional", name: "block", config: { ...inner.config, name: "block" }, inbound_nodes: [{ args: [kt("a")], kwargs: {} }, { args: [kt("b")], kwargs: {} }] },
+          { module: "keras.src.ops.numpy", class_name: "Subtract", name: "diff", config: { name: "diff" }, inbound_nodes: [{ args: [{ class_name: "__keras_tensor__", config: { shape: [], dtype: "float32", keras_history: ["block", 0, 0] } }, { class_name: "__keras_tensor__", config: { shape: [], dtype: "float32", keras_history: ["block", 1, 0] } }], kwargs: {} }] },
+        ],
+        input_layers: [["a", 0, 0], ["b", 0, 0]],
+        output_layers: [["diff", 0, 0]],
+      },
+    };
+    const rnd = random(1450);
+    const [a, b] = [randomArr([BATCH, 4], rnd), randomArr([BATCH, 4], rnd)];
+    const want = getItem(broadcastN([a, b], ([x, y]) => 2 * x! - 2 * y!), [{}, { start: 1 }]);
+    await expectMatches("nested-twice", outer, [a, b], [want]);
+  });
+
   it("reads ops from legacy HDF5 configs, which record no module (a class only an op has)", async () => {
     const x = randomArr([BATCH, 5, 3], random(1400));
     const nodes = [

@@ -33,8 +33,11 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     const custom = input.customFor?.(a);
     const layer = makeLayer(a.className, a.name, a.config, input.weights.get(a.name) ?? []);
     const module = a.module !== undefined ? { module: a.module } : {};
-    // An op object is called once; its arguments (parameters such as axes, slices, scalars) live with it.
-    const callArgs = a.calls.length === 1 && a.calls[0]!.callArgs ? { callArgs: a.calls[0]!.callArgs } : {};
+    // An op object is called once (or, inside a nested model called several times, once per call
+    // with the same arguments): its parameters (axes, slices, scalars) live with the layer.
+    const first = a.calls[0]?.callArgs;
+    const same = first !== undefined && a.calls.every((c) => JSON.stringify(c.callArgs) === JSON.stringify(first));
+    const callArgs = same ? { callArgs: first } : {};
     layers.set(a.name, { ...layer, ...(a.userDefined ? { userDefined: true } : {}), ...(custom ? { custom } : {}), ...module, ...callArgs });
   }
   const newValue = (shape: Shape, dtype: DType): number => {

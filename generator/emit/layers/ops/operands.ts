@@ -24,7 +24,7 @@ export interface OpCall {
 
 export function opCall(layer: Layer, inputs: readonly Shape[]): OpCall {
   const callArgs = layer.callArgs;
-  if (!callArgs) throw layerError(layer, "an op layer must be called exactly once with recorded arguments (Keras 3 inbound node)");
+  if (!callArgs) throw layerError(layer, "an op must be called with recorded arguments (a Keras 3 inbound node), the same ones at every call");
   return { layer, args: callArgs.args, kwargs: callArgs.kwargs, inputs };
 }
 
