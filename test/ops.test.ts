@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { KerasError } from "../generator/index.js";
+import { asList } from "./helpers/cases.js";
 import { generated, generatedPaths, random } from "./helpers/layer-models.js";
 import { typecheck } from "./helpers/typecheck.js";
 import { Arr, broadcastN, concat, expandDims, getItem, map, matmul, reduce, scalar, transpose, type Key } from "./helpers/np-reference.js";
@@ -498,6 +499,32 @@ describe("ops mixed with layers", () => {
       { cls: "Mean", name: "mean", module: null, config: { axis: -1, keepdims: true }, args: [kt("x")] },
     ];
     await expectMatches("no-module", graph([["x", [5, 3]]], nodes, [["last", 0], ["mean", 0]]), [x], [getItem(x, [{}, -1]), reduce(x, [2], true, (vs) => vs.reduce((p, v) => p + v, 0) / 3)]);
+  });
+});
+
+describe("a variable sequence length", () => {
+  it("x[:, -1], x[:, 1], a mean and a broadcast product over time work for any number of steps", async () => {
+    const config = graph(
+      [["x", [null as unknown as number, 3]]],
+      [
+        { cls: "GetItem", name: "last", args: [kt("x"), [sliceArg(null, null, null), -1]] },
+        { cls: "GetItem", name: "second", args: [kt("x"), [sliceArg(null, null, null), 1, sliceArg(null, null, -1)]] },
+        { cls: "Mean", name: "mean", config: { axis: 1, keepdims: true }, args: [kt("x")] },
+        { cls: "Multiply", name: "scaled", args: [kt("x"), kt("mean")] },
+      ],
+      [["last", 0], ["second", 0], ["scaled", 0]],
+    );
+    const { mod } = await generated("ops/variable", config, 1);
+    for (const T of [2, 5]) {
+      const x = randomArr([BATCH, T, 3], random(T));
+      const mean = reduce(x, [1], true, (vs) => vs.reduce((p, v) => p + v, 0) / vs.length);
+      const want = [getItem(x, [{}, -1]), getItem(x, [{}, 1, { step: -1 }]), broadcastN([x, mean], ([a, m]) => a! * m!)];
+      for (let b = 0; b < BATCH; b++) {
+        const got = asList(mod.predict(x.sample(b)));
+        want.forEach((w, k) => w.sample(b).forEach((v, i) => expect(Math.abs(got[k]![i]! - v)).toBeLessThan(1e-5)));
+      }
+    }
+    expect(() => mod.predict([1, 2, 3])).toThrow(RangeError); // one step: x[:, 1] needs two
   });
 });
 

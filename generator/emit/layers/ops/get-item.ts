@@ -5,6 +5,7 @@
  */
 import { layerError } from "../../../errors.js";
 import type { CallArg, Dim } from "../../../ir/types.js";
+import { stringLiteral } from "../../names.js";
 import { emitStridedCopy, strides } from "../layout.js";
 import { argument, describe, type OpCall } from "./operands.js";
 import type { OpDef } from "./types.js";
@@ -12,7 +13,7 @@ import type { OpDef } from "./types.js";
 /** What the key does to one input axis, or a new axis. */
 type Entry =
   | { readonly kind: "range"; readonly axis: number; readonly start: number; readonly step: number; readonly count: Dim }
-  | { readonly kind: "index"; readonly axis: number; readonly index: number }
+  | { readonly kind: "index"; readonly axis: number; readonly index: number; readonly variable?: string }
   | { readonly kind: "new" };
 
 type SliceArg = { kind: "slice"; start: CallArg; stop: CallArg; step: CallArg };
@@ -49,7 +50,9 @@ function entries(op: OpCall): Entry[] {
 
 function indexEntry(op: OpCall, axis: number, k: number, size: Dim | null): Entry {
   if (axis === 0) throw layerError(op.layer, "indexes the batch axis (keep it whole: x[:, …])");
-  if (typeof size !== "number") throw layerError(op.layer, "indexes a variable-length axis (use --timesteps)");
+  // A variable length (x[:, -1] of a sequence of any length): the index is resolved when predict runs.
+  if (typeof size === "string") return { kind: "index", axis, index: k, variable: size };
+  if (size === null) throw layerError(op.layer, "indexes an axis of unknown size");
   const index = k < 0 ? k + size : k;
   if (index < 0 || index >= size) throw layerError(op.layer, `index ${k} is out of range for an axis of size ${size}`);
   return { kind: "index", axis, index };
@@ -97,7 +100,15 @@ export const getItemOp: OpDef = {
     const st = strides(ctx, input);
     const list = entries(op).filter((e) => !(e.kind === "range" && e.axis === 0));
     const times = (n: number, s: string) => (/^\d+$/.test(s) ? String(n * Number(s)) : n === 1 ? s : `${n} * ${s}`);
-    const offsets = list.flatMap((e) => (e.kind === "range" && e.start !== 0 ? [times(e.start, st[e.axis - 1]!)] : e.kind === "index" && e.index !== 0 ? [times(e.index, st[e.axis - 1]!)] : []));
+    const at = (e: Extract<Entry, { kind: "index" }>) => {
+      const stride = st[e.axis - 1]!;
+      if (e.variable === undefined || e.index >= 0) return times(e.index, stride);
+      return stride === "1" ? `(${ctx.dim(e.variable)} - ${-e.index})` : `(${ctx.dim(e.variable)} - ${-e.index}) * ${stride}`;
+    };
+    for (const e of list) {
+      if (e.kind === "index" && e.variable !== undefined) ctx.line(`${ctx.rt("requireLength")}(${ctx.dim(e.variable)}, ${e.index >= 0 ? e.index + 1 : -e.index}, ${stringLiteral(call.layer.name)});`);
+    }
+    const offsets = list.flatMap((e) => (e.kind === "range" && e.start !== 0 ? [times(e.start, st[e.axis - 1]!)] : e.kind === "index" && (e.index !== 0 || e.variable !== undefined) ? [at(e)] : []));
     const offset = offsets.every((o) => /^-?\d+$/.test(o)) ? String(offsets.reduce((p, o) => p + Number(o), 0)) : offsets.join(" + ");
     const views = list.filter((e) => e.kind !== "index") as Exclude<Entry, { kind: "index" }>[];
     const dims = views.map((e) => (e.kind === "range" ? e.count : 1));
