@@ -21,7 +21,7 @@ export function decodeCallArgs(args: unknown, kwargs: unknown): CallArgs {
   let next = 0;
   const counter = () => next++;
   const decodedArgs = Array.isArray(args) ? args.map((a) => decode(a, counter, 0)) : [];
-  const decodedKwargs: Record<string, CallArg> = {};
+  const decodedKwargs: Record<string, CallArg> = Object.create(null) as Record<string, CallArg>; // "__proto__" is just a key here
   if (isObject(kwargs)) {
     // Tensors in kwargs are not numbered as inputs: ops that take them are refused by the op family.
     const noTensor = () => -1;

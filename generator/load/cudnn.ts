@@ -7,24 +7,24 @@
  */
 import type { Config, Weight } from "./types.js";
 
-const CPU_CLASS: Readonly<Record<string, string>> = { CuDNNLSTM: "LSTM", CuDNNGRU: "GRU" };
+const CPU_CLASS: ReadonlyMap<string, string> = new Map([["CuDNNLSTM", "LSTM"], ["CuDNNGRU", "GRU"]]);
 
 /** The fixed activations of the cuDNN kernels, and GRU's reset_after form. */
-const CPU_CONFIG: Readonly<Record<string, Config>> = {
-  CuDNNLSTM: { activation: "tanh", recurrent_activation: "sigmoid", use_bias: true },
-  CuDNNGRU: { activation: "tanh", recurrent_activation: "sigmoid", use_bias: true, reset_after: true },
-};
+const CPU_CONFIG: ReadonlyMap<string, Config> = new Map([
+  ["CuDNNLSTM", { activation: "tanh", recurrent_activation: "sigmoid", use_bias: true }],
+  ["CuDNNGRU", { activation: "tanh", recurrent_activation: "sigmoid", use_bias: true, reset_after: true }],
+]);
 
 /** CuDNNLSTM/CuDNNGRU (also wrapped in Bidirectional/TimeDistributed) → the CPU class and config. */
 export function cudnnAsCpu(className: string, config: Config, notes: string[]): { className: string; config: Config } {
-  const cpu = CPU_CLASS[className];
+  const cpu = CPU_CLASS.get(className);
   if (cpu) {
     const name = typeof config["name"] === "string" ? config["name"] : className;
     notes.push(`${className} "${name}" read as ${cpu}${cpu === "GRU" ? "(reset_after=True)" : ""} with its weights converted from cuDNN's layout, as Keras 2 loaded it on CPU`);
-    return { className: cpu, config: { ...config, ...CPU_CONFIG[className] } };
+    return { className: cpu, config: { ...config, ...CPU_CONFIG.get(className) } };
   }
   const inner = config["layer"] as { class_name?: unknown; config?: Config } | undefined;
-  if (inner && typeof inner === "object" && typeof inner.class_name === "string" && CPU_CLASS[inner.class_name]) {
+  if (inner && typeof inner === "object" && typeof inner.class_name === "string" && CPU_CLASS.has(inner.class_name)) {
     const converted = cudnnAsCpu(inner.class_name, inner.config ?? {}, notes);
     return { className, config: { ...config, layer: { ...inner, class_name: converted.className, config: converted.config } } };
   }
