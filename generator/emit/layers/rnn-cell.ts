@@ -41,7 +41,7 @@ const specOf = (cell: unknown) => (cell && typeof cell === "object" && !Array.is
 /** A single cell's view: its config plus the RNN's sequence options. */
 function singleCell(layer: Layer, cell: unknown): { view: Layer; kind: CellKind; emitter: LayerEmitter } | undefined {
   const spec = specOf(cell);
-  const found = typeof spec?.class_name === "string" ? CELLS[spec.class_name] : undefined;
+  const found = typeof spec?.class_name === "string" && Object.hasOwn(CELLS, spec.class_name) ? CELLS[spec.class_name] : undefined;
   if (!spec || !found) return undefined;
   const config: Config = { ...(spec.config ?? {}) };
   for (const key of SEQUENCE_KEYS) if (layer.config[key] !== undefined) config[key] = layer.config[key];
