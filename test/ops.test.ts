@@ -8,7 +8,7 @@ import { KerasError } from "../generator/index.js";
 import { asList } from "./helpers/cases.js";
 import { generated, generatedPaths, random } from "./helpers/layer-models.js";
 import { typecheck } from "./helpers/typecheck.js";
-import { Arr, broadcastN, concat, expandDims, getItem, map, matmul, reduce, scalar, transpose, type Key } from "./helpers/np-reference.js";
+import { Arr, broadcastN, concat, expandDims, getItem, indices, map, matmul, reduce, scalar, transpose, type Key } from "./helpers/np-reference.js";
 
 const BATCH = 2;
 
@@ -345,6 +345,30 @@ describe("Round and Flip", () => {
     const full = axes.map((a) => (a < 0 ? a + 4 : a));
     const key: Key[] = [{}, ...[1, 2, 3].map((a) => (full.includes(a) ? { step: -1 } : {}))];
     await expectMatches(`flip-${axes.join("_")}`, graph([["x", [3, 4, 2]]], [{ cls: "Flip", name: "f", config: { axis: axes.length === 1 ? axes[0] : axes }, args: [kt("x")] }], [["f", 0]]), [x], [getItem(x, key)]);
+  });
+});
+
+describe("Tile and Repeat", () => {
+  /** numpy tile/repeat by index mapping: output index → input index along each axis. */
+  const remap = (x: Arr, shape: number[], source: (idx: number[]) => number[]) => {
+    const out = new Arr(shape);
+    let k = 0;
+    for (const idx of indices(shape)) out.data[k++] = x.at(source(idx));
+    return out;
+  };
+  it.each([[[2]], [[1, 3, 1]], [[2, 2]], [[1, 1, 2, 3]]] as const)("Tile with repeats %j", async (repeats) => {
+    const x = randomArr([BATCH, 2, 3, 2], random(1600 + repeats.length));
+    const full = [...Array(4 - repeats.length).fill(1), ...repeats] as number[];
+    const shape = x.shape.map((d, k) => d * full[k]!);
+    const want = remap(x, shape, (idx) => idx.map((i, k) => i % x.shape[k]!));
+    await expectMatches(`tile-${repeats.join("_")}`, graph([["x", [2, 3, 2]]], [{ cls: "Tile", name: "t", config: { repeats }, args: [kt("x")] }], [["t", 0]]), [x], [want]);
+  });
+  it.each([[2, 1], [3, -1], [2, 2]] as const)("Repeat %i times along axis %i", async (repeats, axis) => {
+    const x = randomArr([BATCH, 3, 2], random(1700 + repeats));
+    const a = axis < 0 ? axis + 3 : axis;
+    const shape = x.shape.map((d, k) => (k === a ? d * repeats : d));
+    const want = remap(x, shape, (idx) => idx.map((i, k) => (k === a ? Math.floor(i / repeats) : i)));
+    await expectMatches(`repeat-${repeats}-${a}`, graph([["x", [3, 2]]], [{ cls: "Repeat", name: "r", config: { repeats, axis }, args: [kt("x")] }], [["r", 0]]), [x], [want]);
   });
 });
 

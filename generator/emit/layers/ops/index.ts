@@ -12,10 +12,10 @@ import { getItemOp } from "./get-item.js";
 import { matmulOp } from "./matmul.js";
 import { opCall } from "./operands.js";
 import { reduceOps, scanOps } from "./reduce.js";
-import { fillOps, flipOp, joinOps, reshapeOps, splitOps, transposeOp } from "./structure.js";
+import { fillOps, flipOp, joinOps, reshapeOps, splitOps, tileOps, transposeOp } from "./structure.js";
 import type { OpDef } from "./types.js";
 
-const GROUPS: readonly OpDef[] = [elementwiseOps, reduceOps, scanOps, getItemOp, reshapeOps, transposeOp, joinOps, splitOps, matmulOp, fillOps, flipOp];
+const GROUPS: readonly OpDef[] = [elementwiseOps, reduceOps, scanOps, getItemOp, reshapeOps, transposeOp, joinOps, splitOps, matmulOp, fillOps, flipOp, tileOps];
 
 const BY_NAME = new Map<string, OpDef>();
 for (const g of GROUPS) for (const n of g.names) BY_NAME.set(n, g);

@@ -211,3 +211,41 @@ export const flipOp: OpDef = {
     emitStridedCopy(ctx, ctx.buffer(call.inputs[0]!), offset, input, steps, ctx.buffer(call.outputs[0]!), "0");
   },
 };
+
+/** Tile (whole copies along each axis) and Repeat (each element `repeats` times along one axis): per axis an
+ * output of (count, size) or (size, count) interleaved, which one strided copy with zero steps writes. */
+function tilePlan(op: OpCall): { dims: Dim[][]; steps: ("src" | "zero")[][]; out: Dim[] } {
+  const input = single(op);
+  const rank = input.length + 1;
+  if (op.layer.className === "Tile") {
+    const spec = op.layer.config["repeats"];
+    const list = (Array.isArray(spec) ? spec : [spec]).map((r) => intArg(op.layer, r, "repeats"));
+    if (list.length > rank) throw layerError(op.layer, `repeats ${JSON.stringify(spec)} would add axes before the batch axis`);
+    const full = [...Array.from({ length: rank - list.length }, () => 1), ...list];
+    if (full[0] !== 1) throw layerError(op.layer, "tiles the batch axis, which keras2ts does not support");
+    if (full.some((r) => r < 1)) throw layerError(op.layer, "repeats must be positive");
+    const per = full.slice(1);
+    return { dims: input.map((d, k) => [per[k]!, d]), steps: input.map(() => ["zero", "src"]), out: input.map((d, k) => (per[k] === 1 ? d : typeof d === "number" ? d * per[k]! : `${d} * ${per[k]}`)) };
+  }
+  const repeats = intArg(op.layer, op.layer.config["repeats"], "repeats (one count for every element)");
+  if (repeats < 1) throw layerError(op.layer, "repeats must be positive");
+  const spec = op.layer.config["axis"];
+  if (spec === null || spec === undefined) throw layerError(op.layer, "axis=None flattens the batch too, which keras2ts does not support (give the axis)");
+  const axis = opAxis(op.layer, spec, rank);
+  return {
+    dims: input.map((d, k) => (k === axis ? [d, repeats] : [d])),
+    steps: input.map((_, k) => (k === axis ? ["src", "zero"] : ["src"])),
+    out: input.map((d, k) => (k !== axis ? d : typeof d === "number" ? d * repeats : `${d} * ${repeats}`)),
+  };
+}
+
+export const tileOps: OpDef = {
+  names: ["Tile", "Repeat"],
+  shapes: (op) => [fixedDims(op.layer, tilePlan(op).out, op.layer.className)],
+  emit(op, call, ctx) {
+    const st = strides(ctx, op.inputs[0]!);
+    const { dims, steps } = tilePlan(op);
+    const flatSteps = steps.flatMap((axis, k) => axis.map((s) => (s === "zero" ? "0" : st[k]!)));
+    emitStridedCopy(ctx, ctx.buffer(call.inputs[0]!), "0", dims.flat(), flatSteps, ctx.buffer(call.outputs[0]!), "0");
+  },
+};
