@@ -789,7 +789,7 @@ export function additiveScores(
   for (let i = 0; i < t; i++) {
     for (let j = 0; j < s; j++) {
       let sum = 0;
-      for (let k = 0; k < d; k++) sum += (perFeature ? perFeature[k]! : 1) * Math.tanh(inner * (q[i * d + k]! + key[j * d + k]!));
+      for (let k = 0; k < d; k++) sum += (perFeature ? perFeature[k]! : 1) * tanh(inner * (q[i * d + k]! + key[j * d + k]!));
       out[i * s + j] = weight * sum;
     }
   }

@@ -128,16 +128,19 @@ describe("MultiHeadAttention", () => {
     }
   });
 
-  it("applies Embedding(mask_zero) and causal masks after a Bidirectional LSTM, and its output keeps the query mask", async () => {
+  it.each([false, true])("applies Embedding(mask_zero) and causal masks after a Bidirectional LSTM, its output keeps the query mask (masks recorded as NotEqual nodes: %s)", async (recorded) => {
     const [t, vocab, units] = [7, 9, 3];
     const c: MhaCase = { heads: 3, keyDim: 2, valueDim: 4, useBias: true, outDim: null, causal: true, scores: false };
+    // Keras 3.15 records the masks it hands RNNs and pooling as mask= keywords fed by the traced NotEqual.
+    const maskKw = recorded ? { mask: ["ne", 0] as Ref } : undefined;
     const arch = keras3Functional([["tokens", [t], "int32"]], [
       { cls: "Embedding", config: { name: "emb", input_dim: vocab, output_dim: 4, mask_zero: true }, args: [["tokens", 0]] },
-      { cls: "Bidirectional", config: { name: "bi", merge_mode: "concat", layer: { class_name: "LSTM", config: { name: "lstm", units, return_sequences: true } } }, args: [["emb", 0]] },
+      ...(recorded ? [{ cls: "NotEqual", module: "keras.src.ops.numpy", config: { name: "ne" }, args: [["tokens", 0] as Ref, 0] }] : []),
+      { cls: "Bidirectional", config: { name: "bi", merge_mode: "concat", layer: { class_name: "LSTM", config: { name: "lstm", units, return_sequences: true } } }, args: [["emb", 0]], ...(maskKw ? { kwargs: maskKw } : {}) },
       { cls: "MultiHeadAttention", config: { name: "mha", num_heads: c.heads, key_dim: c.keyDim, value_dim: c.valueDim }, args: [["bi", 0], ["bi", 0]], kwargs: { use_causal_mask: true } },
-      { cls: "GlobalAveragePooling1D", config: { name: "gap" }, args: [["mha", 0]] },
+      { cls: "GlobalAveragePooling1D", config: { name: "gap" }, args: [["mha", 0]], ...(maskKw ? { kwargs: maskKw } : {}) },
     ], [["bi", 0], ["mha", 0], ["gap", 0]]);
-    const { weights, run } = await generated("attention/mha_bilstm", arch, 77);
+    const { weights, run } = await generated(`attention/mha_bilstm_${recorded}`, arch, 77);
     const rnd = random(78);
     for (const length of [7, 4, 1]) {
       const tokens = Array.from({ length: t }, (_, i) => (i < length ? int(rnd, 1, vocab - 1) : 0));
@@ -152,12 +155,61 @@ describe("MultiHeadAttention", () => {
     }
   });
 
+  it("handles variable sequence lengths (None timesteps) for cross attention with a causal mask", async () => {
+    const c: MhaCase = { heads: 2, keyDim: 3, valueDim: 2, useBias: true, outDim: 5, causal: true, scores: true };
+    const arch = keras3Functional([["q", [null, 4]], ["v", [null, 3]]], [
+      { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 3, value_dim: 2, output_shape: 5 }, args: [["q", 0], ["v", 0]], kwargs: { use_causal_mask: true, return_attention_scores: true } },
+    ], [["mha", 0], ["mha", 1]]);
+    const cross = await generated("attention/mha_two_lengths", arch, 5);
+    const rnd = random(7);
+    for (const [t, s] of [[1, 3], [4, 2], [6, 6]] as const) {
+      const q = randomArray(t * 4, rnd);
+      const v = randomArray(s * 3, rnd);
+      const want = mhaRef(rows(q, 4), rows(v, 3), rows(v, 3), cross.weights["mha"]!, c, (i, j) => j <= i);
+      const [out, scores] = cross.run(q, v);
+      expectClose(out!, want.out, `lengths ${t}, ${s}`);
+      expectClose(scores!, want.probs, `scores, lengths ${t}, ${s}`);
+    }
+    const same = keras3Functional([["q", [null, 4]]], [
+      { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 3, value_dim: 2, output_shape: 5 }, args: [["q", 0], ["q", 0]], kwargs: { use_causal_mask: true, return_attention_scores: true } },
+    ], [["mha", 0], ["mha", 1]]);
+    const { weights, run } = await generated("attention/mha_variable", same, 6);
+    for (const t of [1, 4, 9]) {
+      const q = randomArray(t * 4, rnd);
+      const want = mhaRef(rows(q, 4), rows(q, 4), rows(q, 4), weights["mha"]!, c, (i, j) => j <= i);
+      const [out, scores] = run(q);
+      expectClose(out!, want.out, `length ${t}`);
+      expectClose(scores!, want.probs, `scores, length ${t}`);
+    }
+  });
+
+  it("attends over every position of higher-rank inputs (an image's rows × columns, attention_axes None or (1, 2))", async () => {
+    const rnd = random(4401);
+    for (const [trial, axes] of ([null, [1, 2], [-3, -2]] as const).entries()) {
+      const c: MhaCase = { heads: 2, keyDim: 3, valueDim: 2, useBias: true, outDim: 4, causal: false, scores: true };
+      const arch = keras3Functional([["img", [2, 3, 5]], ["ctx", [4, 1, 3]]], [
+        { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 3, value_dim: 2, output_shape: 4, attention_axes: axes }, args: [["img", 0], ["ctx", 0]], kwargs: { return_attention_scores: true } },
+      ], [["mha", 0], ["mha", 1]]);
+      const { weights, run } = await generated(`attention/mha_image_${trial}`, arch, 4400 + trial);
+      const img = randomArray(2 * 3 * 5, rnd);
+      const context = randomArray(4 * 1 * 3, rnd);
+      const want = mhaRef(rows(img, 5), rows(context, 3), rows(context, 3), weights["mha"]!, c, null);
+      const [out, scores] = run(img, context);
+      expectClose(out!, want.out, `attention_axes ${JSON.stringify(axes)}`);
+      expectClose(scores!, want.probs, `scores, attention_axes ${JSON.stringify(axes)}`);
+    }
+  });
+
   it("refuses what it does not compute, with one-line layer errors", async () => {
     const arch = (config: Record<string, unknown>) => keras3Functional([["x", [3, 4]]], [
       { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 2, ...config }, args: [["x", 0], ["x", 0]] },
     ], [["mha", 0]]);
     await expect(generated("attention/refuse_gate", arch({ use_gate: true }), 1)).rejects.toThrow(/^use_gate=True is not supported$/);
     await expect(generated("attention/refuse_axes", arch({ attention_axes: [1, 2] }), 1)).rejects.toThrow(/attention_axes \[1,2\] is not supported/);
+    const image = keras3Functional([["x", [2, 3, 4]]], [
+      { cls: "MultiHeadAttention", config: { name: "mha", num_heads: 2, key_dim: 2, attention_axes: [2] }, args: [["x", 0], ["x", 0]] },
+    ], [["mha", 0]]);
+    await expect(generated("attention/refuse_axis_2", image, 1)).rejects.toThrow(/attention_axes \[2\] is not supported/);
   });
 });
 
@@ -192,14 +244,20 @@ describe("Attention and AdditiveAttention", () => {
       { cls: "NotEqual", module: "keras.src.ops.numpy", config: { name: "nq" }, args: [["qt", 0], 0] },
       { cls: "NotEqual", module: "keras.src.ops.numpy", config: { name: "nv" }, args: [["vt", 0], 0] },
       { cls: "Attention", config: { name: "att", use_scale: false, score_mode: "dot" }, args: [[["eq", 0], ["ev", 0]]], kwargs: { mask: [["nq", 0], ["nv", 0]], use_causal_mask: true } },
-    ], [["att", 0]]);
+      // A residual: the attention output's mask is the query's, so the merge keeps it and pooling applies it.
+      { cls: "Add", config: { name: "res" }, args: [[["eq", 0], ["att", 0]]] },
+      { cls: "GlobalAveragePooling1D", config: { name: "gap" }, args: [["res", 0]] },
+    ], [["att", 0], ["gap", 0]]);
     const { weights, run } = await generated("attention/att_mask_list", arch, 55);
     const embed = (name: string, ids: number[]) => ids.map((id) => weights[name]![0]!.data.slice(id * dim, id * dim + dim).map(f32));
     for (const [qLen, vLen] of [[5, 6], [3, 2], [1, 6]] as const) {
       const qt = Array.from({ length: t }, (_, i) => (i < qLen ? 1 + (i % (vocab - 1)) : 0));
       const vt = Array.from({ length: s }, (_, i) => (i < vLen ? 1 + ((2 * i + 1) % (vocab - 1)) : 0));
       const want = attentionRef(embed("eq", qt), embed("ev", vt), embed("ev", vt), "dot", false, [], vt.map((id) => id !== 0), qt.map((id) => id !== 0), true);
-      expectClose(run(qt, vt)[0]!, want.out, `lengths ${qLen}, ${vLen}`);
+      const [att, pooled] = run(qt, vt);
+      expectClose(att!, want.out, `lengths ${qLen}, ${vLen}`);
+      const res = embed("eq", qt).map((r, i) => r.map((x, d) => x + want.out[i * dim + d]!)).slice(0, qLen);
+      expectClose(pooled!, res[0]!.map((_, d) => res.reduce((a, r) => a + r[d]!, 0) / qLen), `pooled, lengths ${qLen}, ${vLen}`);
     }
   });
 
@@ -289,6 +347,27 @@ describe("EinsumDense", () => {
         return f32(bias.data[letters.reduce((o, c) => o * size[c]! + idx[c]!, 0)]!);
       };
       expectClose(run(x)[0]!, raw.map((v, k) => Math.tanh(v + biasOf(k))), equation);
+    }
+  });
+
+  it("runs Dense-like and general equations on a variable sequence length", async () => {
+    const rnd = random(3401);
+    for (const [i, [equation, outputShape, bias, spec]] of ([
+      ["abc,cd->abd", [null, 4], "d", ["bc", "cd", "bd"]],
+      ["abc,dc->adb", [4, null], "d", ["bc", "dc", "db"]],
+    ] as const).entries()) {
+      const arch = keras3Functional([["x", [null, 3]]], [
+        { cls: "EinsumDense", config: { name: "ed", equation, output_shape: [...outputShape], bias_axes: bias, activation: "linear" }, args: [["x", 0]] },
+      ], [["ed", 0]]);
+      const { weights, run } = await generated(`attention/einsum_variable_${i}`, arch, 3400 + i);
+      for (const t of [1, 5]) {
+        const x = randomArray(t * 3, rnd);
+        const raw = einsumRef(spec[0], spec[1], spec[2], x, [t, 3], weights["ed"]![0]!.data, { b: t, c: 3, d: 4 });
+        const b = weights["ed"]![1]!.data;
+        // The bias is over "d": position d of the output (last axis in "bd", first in "db").
+        const want = raw.map((v, k) => v + f32(b[spec[2] === "bd" ? k % 4 : Math.floor(k / t)]!));
+        expectClose(run(x)[0]!, want, `${equation}, length ${t}`);
+      }
     }
   });
 

@@ -96,6 +96,16 @@ describe("keras2ts inspect", () => {
     expect(r.stdout).toContain("Total params: 2708");
   });
 
+  it("explains MultiHeadAttention's query/key/value/output kernels by head", () => {
+    const r = run("inspect", join(FIXTURES, "mha_encoder/model.keras"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("multi_head_attention (MultiHeadAttention)  output (10, 16)  params 1088");
+    expect(r.stdout).toContain("query/kernel [16, 2, 8]");
+    expect(r.stdout).toContain("16 input features × 2 heads × 8 (key_dim): head h projects with [:, h, :]");
+    expect(r.stdout).toContain("value/bias [2, 8]");
+    expect(r.stdout).toContain("2 heads × 8 (value_dim) × output 16: head h's attended values through [h, :, …], summed over heads");
+  });
+
   it("prints the same as JSON with --json", () => {
     const r = run("inspect", join(FIXTURES, "seed_lstm_sigmoid/model.keras"), "--json");
     const report = JSON.parse(r.stdout);

@@ -318,9 +318,9 @@ function otherKwargs(kwargs: Json, where: string): { tensorKwargs?: Record<strin
   for (const [key, v] of Object.entries(kwargs)) {
     if (key === "mask" || key === "initial_state" || key === "training" || v === null) continue;
     const refs = flattenTensors(v, where);
+    // A keyword holding several tensors is left out, as before keywords were read; layers see single ones.
     if (refs.length === 1) Object.defineProperty(tensors, key, { value: refs[0]!, enumerable: true });
-    else if (refs.length > 1) throw new KerasError(`${where}: keyword argument ${JSON.stringify(key)} holds ${refs.length} tensors; one is supported`);
-    else if (["number", "boolean", "string"].includes(typeof v)) Object.defineProperty(options, key, { value: v as Literal, enumerable: true });
+    else if (refs.length === 0 && ["number", "boolean", "string"].includes(typeof v)) Object.defineProperty(options, key, { value: v as Literal, enumerable: true });
   }
   const some = (o: object) => Object.keys(o).length > 0;
   return { ...(some(tensors) ? { tensorKwargs: tensors } : {}), ...(some(options) ? { options } : {}) };

@@ -113,8 +113,9 @@ function checkWrapped(call: Call): void {
 
 /** Attention layers: Keras hands them each input's mask; the output carries the query's. */
 function attentionMasks(call: Call, values: readonly Value[]): (number | undefined)[] {
-  // Keras 3.15 records the masks it handed the layer as an explicit mask=[query, value] list.
-  if (call.maskInputs) return [call.maskInputs[0]];
+  // Keras 3.15 records the masks it handed the layer as an explicit mask=[query, value] list: the
+  // query's travelling mask is the same flags, and keeps merges with the query (residuals) consistent.
+  if (call.maskInputs) return [values[call.inputs[0]!]!.mask ?? call.maskInputs[0]];
   if (call.maskInput !== undefined) throw layerError(call.layer, "an explicit mask= argument is not supported (masks travelling with the inputs are)");
   for (const v of [...call.inputs, ...Object.values(call.namedInputs ?? {})]) {
     const mask = values[v]!.mask;

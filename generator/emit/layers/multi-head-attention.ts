@@ -1,6 +1,6 @@
 /**
  * MultiHeadAttention (Keras 3.15) on (T, Dq) queries and (S, Dv) values (keys: the value unless a
- * key is given): per-head projections (EinsumDense kernels (D, heads, key_dim)), scores
+ * key is given; higher ranks attend over all positions, e.g. an image's H·W): per-head projections (EinsumDense kernels (D, heads, key_dim)), scores
  * q·k/√key_dim, a softmax over keys under the combined mask (query/value/key masks, attention_mask,
  * causal), the weighted sum of values, and the output projection (heads, value_dim, *output_shape).
  * Dropout does nothing at inference. Masked keys follow Keras' two code paths: its fused attention
@@ -22,15 +22,18 @@ interface MhaConfig {
   readonly useBias: boolean;
   /** Output dims per query step; undefined: the query's feature size. */
   readonly outputShape: readonly number[] | undefined;
+  /** Keras numbering (batch = 0); null: every axis but the batch and the features. */
+  readonly attentionAxes: readonly number[] | null;
 }
 
 function parseMha(layer: Layer): MhaConfig {
   const c = layer.config;
   if (c["use_gate"] === true) throw layerError(layer, "use_gate=True is not supported");
   if (c["sliding_window"] !== undefined && c["sliding_window"] !== null) throw layerError(layer, "sliding_window is not supported");
-  const axes = c["attention_axes"];
-  if (!(axes === undefined || axes === null || (Array.isArray(axes) && axes.length === 1 && (axes[0] === 1 || axes[0] === -2)))) {
-    throw layerError(layer, `attention_axes ${JSON.stringify(axes)} is not supported (attention over the sequence axis only)`);
+  const axes = c["attention_axes"] ?? null;
+  const axisList = typeof axes === "number" ? [axes] : axes;
+  if (!(axisList === null || (Array.isArray(axisList) && axisList.every((a) => Number.isInteger(a))))) {
+    throw layerError(layer, `attention_axes must be integers or None, got ${JSON.stringify(axes)}`);
   }
   const keyDim = intParam(layer, "key_dim");
   const out = c["output_shape"];
@@ -44,6 +47,7 @@ function parseMha(layer: Layer): MhaConfig {
     valueDim: c["value_dim"] === null || c["value_dim"] === undefined ? keyDim : intParam(layer, "value_dim"),
     useBias: boolParam(layer, "use_bias", true),
     outputShape,
+    attentionAxes: axisList as number[] | null,
   };
 }
 
@@ -70,16 +74,30 @@ function mhaInputs<T>(layer: Layer, positional: readonly T[], named: Readonly<Re
   return { query, value, key, attentionMask: named["attention_mask"], keyGiven: key !== undefined, masks };
 }
 
-function checkShapes(layer: Layer, s: MhaInputs<Shape>): { t: Shape[number]; sLen: Shape[number] } {
+/**
+ * Queries (…T, Dq) and values (…S, Dv) of one rank; attention runs over all their axes but the
+ * features (one sequence axis, or e.g. an image's rows and columns taken together, row-major).
+ */
+function checkShapes(layer: Layer, s: MhaInputs<Shape>, options: Readonly<Record<string, unknown>>): { t: Shape; sDims: Shape } {
+  const rank = s.query.length;
   for (const [what, shape] of [["query", s.query], ["value", s.value], ["key", s.key ?? s.value]] as const) {
-    if (shape.length !== 2) throw layerError(layer, `${what} must be (timesteps, features) per sample, got (${shape.join(", ")}); other ranks are not supported`);
+    if (shape.length !== rank || rank < 2) throw layerError(layer, `${what} has shape (${shape.join(", ")}); query, value and key need one rank of at least 2 per sample`);
   }
-  if ((s.key ?? s.value)[0] !== s.value[0]) throw layerError(layer, `key and value lengths differ (${String(s.key![0])} vs ${String(s.value[0])})`);
+  const axes = configOf(multiHeadAttention, layer).attentionAxes;
+  const normalized = (axes ?? []).map((a) => (a >= 0 ? a : rank + 1 + a)).sort((a, b) => a - b);
+  if (axes !== null && !(normalized.length === rank - 1 && normalized.every((a, i) => a === i + 1))) {
+    throw layerError(layer, `attention_axes ${JSON.stringify(axes)} is not supported (attention over every axis but the batch and the features only)`);
+  }
+  const [t, sDims, kDims] = [s.query.slice(0, -1), s.value.slice(0, -1), (s.key ?? s.value).slice(0, -1)];
+  if (kDims.some((d, i) => d !== sDims[i])) throw layerError(layer, `key and value lengths differ (${kDims.join(", ")} vs ${sDims.join(", ")})`);
+  if (rank > 2 && (s.attentionMask || options["use_causal_mask"] === true)) {
+    throw layerError(layer, "attention_mask and use_causal_mask are supported for (timesteps, features) inputs only");
+  }
   const m = s.attentionMask;
-  if (m && (m.length !== 2 || m[0] !== s.query[0] || m[1] !== s.value[0])) {
-    throw layerError(layer, `attention_mask must be (${String(s.query[0])}, ${String(s.value[0])}) per sample, got (${m.join(", ")})`);
+  if (m && (m.length !== 2 || m[0] !== t[0] || m[1] !== sDims[0])) {
+    throw layerError(layer, `attention_mask must be (${String(t[0])}, ${String(sDims[0])}) per sample, got (${m.join(", ")})`);
   }
-  return { t: s.query[0]!, sLen: s.value[0]! };
+  return { t, sDims };
 }
 
 const returnsScores = (options: Readonly<Record<string, unknown>> | undefined) => options?.["return_attention_scores"] === true;
@@ -87,20 +105,21 @@ const returnsScores = (options: Readonly<Record<string, unknown>> | undefined) =
 function specs(layer: Layer, inputs: readonly Shape[], info: ShapeInfo): WeightSpec[] {
   const c = configOf(multiHeadAttention, layer);
   const { query, value, key } = mhaInputs(layer, inputs, info.call?.namedInputs ?? {});
-  const dq = fixedDim(layer, query![1], "the query's feature size");
-  const dv = fixedDim(layer, value![1], "the value's feature size");
-  const dk = key ? fixedDim(layer, key[1], "the key's feature size") : dv;
+  const last = (shape: Shape) => shape[shape.length - 1];
+  const dq = fixedDim(layer, last(query), "the query's feature size");
+  const dv = fixedDim(layer, last(value), "the value's feature size");
+  const dk = key ? fixedDim(layer, last(key), "the key's feature size") : dv;
   const out = c.outputShape ?? [dq];
   const h = c.heads;
   const proj = (name: string, d: number, size: number, what: string): WeightSpec[] => [
-    { name: `${name}/kernel`, shape: [d, h, size], slices: [`(input features, head, ${what}): head h reads [:, h, :]`] },
-    ...(c.useBias ? [{ name: `${name}/bias`, shape: [h, size], slices: ["(head, feature)"] }] : []),
+    { name: `${name}/kernel`, shape: [d, h, size], slices: [`${d} input features × ${h} heads × ${size} (${what}): head h projects with [:, h, :]`] },
+    ...(c.useBias ? [{ name: `${name}/bias`, shape: [h, size], slices: [`${h} heads × ${size}: row h is head h's bias`] }] : []),
   ];
   return [
     ...proj("query", dq, c.keyDim, "key_dim"),
     ...proj("key", dk, c.keyDim, "key_dim"),
     ...proj("value", dv, c.valueDim, "value_dim"),
-    { name: "attention_output/kernel", shape: [h, c.valueDim, ...out], slices: ["(head, value_dim, output…): the heads' outputs summed"] },
+    { name: "attention_output/kernel", shape: [h, c.valueDim, ...out], slices: [`${h} heads × ${c.valueDim} (value_dim) × output ${out.join("×")}: head h's attended values through [h, :, …], summed over heads`] },
     ...(c.useBias ? [{ name: "attention_output/bias", shape: [...out], slices: ["one per output feature"] }] : []),
   ];
 }
@@ -113,9 +132,9 @@ export const multiHeadAttention: LayerEmitter<MhaConfig> = {
   outputShapes(layer, inputs, info: ShapeInfo) {
     const c = configOf(multiHeadAttention, layer);
     const shapes = mhaInputs(layer, inputs, info.call?.namedInputs ?? {});
-    const { t, sLen } = checkShapes(layer, shapes);
-    const out: Shape = [t, ...(c.outputShape ?? [shapes.query[1]!])];
-    return returnsScores(info.call?.options) ? [out, [c.heads, t, sLen]] : [out];
+    const { t, sDims } = checkShapes(layer, shapes, info.call?.options ?? {});
+    const out: Shape = [...t, ...(c.outputShape ?? [shapes.query[shapes.query.length - 1]!])];
+    return returnsScores(info.call?.options) ? [out, [c.heads, ...t, ...sDims]] : [out];
   },
   weightSpecs: specs,
   emit(call, ctx) {
@@ -130,17 +149,21 @@ function emitMha(call: Call, ctx: EmitContext): void {
   const qShape = ctx.shape(ins.query);
   const vShape = ctx.shape(ins.value);
   const key = ins.key ?? ins.value;
-  const [t, s] = [qShape[0]!, vShape[0]!];
+  // Every axis but the features is a position: (…T) queries attend (…S) keys, flattened row-major.
+  const [tDims, sDims] = [qShape.slice(0, -1), vShape.slice(0, -1)];
+  const [t, s] = [tDims[0]!, sDims[0]!];
+  const feature = (shape: Shape) => Number(shape[shape.length - 1]);
   const h = c.heads;
   const bias = (k: number) => (c.useBias ? k + 1 : undefined);
   const step = c.useBias ? 2 : 1;
-  const q = ctx.scratch(layer, "query", [t, h * c.keyDim]);
-  const k = ctx.scratch(layer, "key", [s, h * c.keyDim]);
-  const v = ctx.scratch(layer, "value", [s, h * c.valueDim]);
+  const [tc, sc] = [ctx.size(tDims), ctx.size(sDims)];
+  const q = ctx.scratch(layer, "query", [...tDims, h * c.keyDim]);
+  const k = ctx.scratch(layer, "key", [...sDims, h * c.keyDim]);
+  const v = ctx.scratch(layer, "value", [...sDims, h * c.valueDim]);
   ctx.line(`// ${layer.name}: project queries, keys and values into ${h} heads`);
-  emitProjection(ctx, layer, { x: ctx.buffer(ins.query), rows: ctx.dim(t), n: Number(qShape[1]), m: h * c.keyDim, kernel: 0, bias: bias(0), out: q, label: "query" });
-  emitProjection(ctx, layer, { x: ctx.buffer(key), rows: ctx.dim(s), n: Number(ctx.shape(key)[1]), m: h * c.keyDim, kernel: step, bias: bias(step), out: k, label: "key" });
-  emitProjection(ctx, layer, { x: ctx.buffer(ins.value), rows: ctx.dim(s), n: Number(vShape[1]), m: h * c.valueDim, kernel: 2 * step, bias: bias(2 * step), out: v, label: "value" });
+  emitProjection(ctx, layer, { x: ctx.buffer(ins.query), rows: tc, n: feature(qShape), m: h * c.keyDim, kernel: 0, bias: bias(0), out: q, label: "query" });
+  emitProjection(ctx, layer, { x: ctx.buffer(key), rows: sc, n: feature(ctx.shape(key)), m: h * c.keyDim, kernel: step, bias: bias(step), out: k, label: "key" });
+  emitProjection(ctx, layer, { x: ctx.buffer(ins.value), rows: sc, n: feature(vShape), m: h * c.valueDim, kernel: 2 * step, bias: bias(2 * step), out: v, label: "value" });
   const mask = emitAttentionMask(ctx, layer, {
     // Keras' call reads the query's mask from the tensor itself, whatever query_mask says.
     query: travellingMask(ctx, ins.query),
@@ -150,13 +173,12 @@ function emitMha(call: Call, ctx: EmitContext): void {
     causal: call.options?.["use_causal_mask"] === true,
   }, t, s);
   const withScores = returnsScores(call.options);
-  const scores = withScores ? ctx.buffer(call.outputs[1]!) : ctx.scratch(layer, "scores", [h, t, s]);
-  const [tc, sc] = [ctx.dim(t), ctx.dim(s)];
+  const scores = withScores ? ctx.buffer(call.outputs[1]!) : ctx.scratch(layer, "scores", [h, ...tDims, ...sDims]);
   ctx.line(`// scores: query · key / √${c.keyDim}, then a softmax over the keys`);
   ctx.line(`${ctx.rt("attentionScores")}(${q}, ${k}, ${tc}, ${sc}, ${h}, ${c.keyDim}, ${1 / Math.sqrt(c.keyDim)}, ${scores});`);
   ctx.line(`${ctx.rt("maskedSoftmax")}(${scores}, ${h}, ${tc}, ${sc}, ${mask}, ${withScores});`);
-  const combined = ctx.scratch(layer, "combined", [t, h * c.valueDim]);
-  const outSize = (c.outputShape ?? [Number(qShape[1])]).reduce((a, b) => a * b, 1);
+  const combined = ctx.scratch(layer, "combined", [...tDims, h * c.valueDim]);
+  const outSize = (c.outputShape ?? [feature(qShape)]).reduce((a, b) => a * b, 1);
   ctx.line(`// weighted sum of the values, then the output projection over all heads`);
   ctx.line(`${ctx.rt("attentionCombine")}(${scores}, ${v}, ${tc}, ${sc}, ${h}, ${c.valueDim}, ${combined});`);
   emitProjection(ctx, layer, { x: combined, rows: tc, n: h * c.valueDim, m: outSize, kernel: 3 * step, bias: bias(3 * step), out: ctx.buffer(call.outputs[0]!), label: "output" });

@@ -7,20 +7,28 @@ import type { Layer, Shape } from "../../ir/types.js";
 import { fixedSize } from "./axes.js";
 import { numParam } from "./config.js";
 import { formatFloat32 } from "../float32.js";
+import { configOf } from "./parsed-config.js";
 import type { LayerEmitter } from "./types.js";
 
-export const reluLayer: LayerEmitter = {
+interface ReluConfig {
+  readonly slope: number;
+  readonly max: number | null;
+  readonly threshold: number;
+}
+
+export const reluLayer: LayerEmitter<ReluConfig> = {
   classNames: ["ReLU"],
+  parseConfig: reluArgs,
   mask: "pass",
   lastAxisOnly: true,
   docs: "Activation layers",
   outputShapes: (layer, [input]) => {
-    reluArgs(layer);
+    configOf(reluLayer, layer);
     return [input!];
   },
   weightSpecs: () => [],
   emit(call, ctx) {
-    const { slope, max, threshold } = reluArgs(call.layer);
+    const { slope, max, threshold } = configOf(reluLayer, call.layer);
     const x = ctx.buffer(call.inputs[0]!);
     const out = ctx.buffer(call.outputs[0]!);
     const value = slope === 0 && max === null && threshold === 0
@@ -30,23 +38,24 @@ export const reluLayer: LayerEmitter = {
   },
 };
 
-function reluArgs(layer: Layer): { slope: number; max: number | null; threshold: number } {
+function reluArgs(layer: Layer): ReluConfig {
   const max = layer.config["max_value"] ?? null;
   if (max !== null && (typeof max !== "number" || !(max >= 0))) throw layerError(layer, `max_value must be a non-negative number or null, got ${JSON.stringify(max)}`);
   return { slope: numParam(layer, "negative_slope", 0), max, threshold: numParam(layer, "threshold", 0) };
 }
 
 /** ThresholdedReLU (Keras 1/2): x where x > theta, else 0. */
-export const thresholdedRelu: LayerEmitter = {
+export const thresholdedRelu: LayerEmitter<{ readonly theta: number }> = {
   classNames: ["ThresholdedReLU"],
   docs: "Activation layers",
+  parseConfig: (layer) => ({ theta: numParam(layer, "theta", 1) }),
   outputShapes: (layer, [input]) => {
-    numParam(layer, "theta", 1);
+    configOf(thresholdedRelu, layer);
     return [input!];
   },
   weightSpecs: () => [],
   emit(call, ctx) {
-    const theta = formatFloat32(numParam(call.layer, "theta", 1));
+    const theta = formatFloat32(configOf(thresholdedRelu, call.layer).theta);
     const x = ctx.buffer(call.inputs[0]!);
     ctx.line(`for (let i = 0; i < ${ctx.size(ctx.shape(call.inputs[0]!))}; i++) ${ctx.buffer(call.outputs[0]!)}[i] = ${x}[i]! > ${theta} ? ${x}[i]! : 0;`);
   },
