@@ -282,6 +282,47 @@ export function conv2d(
   }
 }
 
+/** numpy's round: to `decimals` places, halves to the even neighbour (the scaling in float32, as Keras computes). */
+export function roundHalfEven(x: number, decimals: number): number {
+  const scale = Math.pow(10, decimals);
+  const v = decimals === 0 ? x : Math.fround(x * scale);
+  const r = Math.round(v);
+  return (Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) / scale;
+}
+
+/**
+ * Transposed 2-D convolution, channels_last: every input position scatters kernel[a][b] (shape
+ * (kh, kw, f, cin)) times its channels onto output (i·sh + a·dh − shiftH, j·sw + b·dw − shiftW),
+ * positions outside the (oh, ow) output being cropped; bias first (1-D: h = 1).
+ */
+export function convTranspose2d(
+  x: Float64Array, h: number, w: number, cin: number, kernel: Float32Array, bias: Float32Array | null,
+  out: Float64Array, oh: number, ow: number, f: number,
+  kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, shiftH: number, shiftW: number,
+): void {
+  for (let p = 0; p < oh * ow; p++) for (let c = 0; c < f; c++) out[p * f + c] = bias ? bias[c]! : 0;
+  for (let i = 0; i < h; i++) {
+    for (let j = 0; j < w; j++) {
+      const xo = (i * w + j) * cin;
+      for (let a = 0; a < kh; a++) {
+        const r = i * sh + a * dh - shiftH;
+        if (r < 0 || r >= oh) continue;
+        for (let b = 0; b < kw; b++) {
+          const q = j * sw + b * dw - shiftW;
+          if (q < 0 || q >= ow) continue;
+          const oo = (r * ow + q) * f;
+          for (let c = 0; c < f; c++) {
+            const ko = ((a * kw + b) * f + c) * cin;
+            let s = 0;
+            for (let e = 0; e < cin; e++) s += x[xo + e]! * kernel[ko + e]!;
+            out[oo + c] = out[oo + c]! + s;
+          }
+        }
+      }
+    }
+  }
+}
+
 /** 1-D convolution: x (steps, cin) → out (outSteps, cout), kernel (k, cin/groups, cout). */
 export function conv1d(
   x: Float64Array, xo: number, steps: number, cin: number,
@@ -480,6 +521,35 @@ export function layerNorm(
         const k = base + j * inner;
         out[k] = (x[k]! - center) * inv * (gamma ? gamma[j]! : 1) + (beta ? beta[j]! : 0);
       }
+    }
+  }
+}
+
+/**
+ * GroupNormalization: the channel axis (n = groups · size) of an (outer, n, inner) view is cut into
+ * groups of `size` channels; each group is normalised by the mean and variance of all its values
+ * (every outer and inner position), then scaled by gamma[c] and shifted by beta[c] per channel.
+ */
+export function groupNorm(
+  x: Float64Array, outer: number, groups: number, size: number, inner: number,
+  gamma: Float32Array | null, beta: Float32Array | null, eps: number, out: Float64Array,
+): void {
+  const n = groups * size;
+  const count = outer * size * inner;
+  for (let g = 0; g < groups; g++) {
+    let mean = 0;
+    for (let o = 0; o < outer; o++) for (let c = g * size; c < (g + 1) * size; c++) for (let i = 0; i < inner; i++) mean += x[(o * n + c) * inner + i]!;
+    mean /= count;
+    let variance = 0;
+    for (let o = 0; o < outer; o++) for (let c = g * size; c < (g + 1) * size; c++) for (let i = 0; i < inner; i++) {
+      const d = x[(o * n + c) * inner + i]! - mean;
+      variance += d * d;
+    }
+    const inv = 1 / Math.sqrt(variance / count + eps);
+    for (let c = g * size; c < (g + 1) * size; c++) {
+      const scale = inv * (gamma ? gamma[c]! : 1);
+      const shift = (beta ? beta[c]! : 0) - mean * scale;
+      for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[(o * n + c) * inner + i] = x[(o * n + c) * inner + i]! * scale + shift;
     }
   }
 }

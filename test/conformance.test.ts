@@ -10,12 +10,6 @@ import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, sampl
 
 /** Cases not supported yet, with the text their error must contain. Shrinks as support grows. */
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
-  // Issue 9: attention, Keras 3 op layers, transposed convolutions, preprocessing, stacked cells.
-  conv_transpose: 'unsupported layer class "Conv2DTranspose"',
-  group_norm: 'unsupported layer class "GroupNormalization"',
-  ops_layers: 'unsupported layer class "Transpose"',
-  preprocessing_numeric: 'unsupported layer class "Discretization"',
-  stacked_cells: 'RNN with cell "StackedRNNCells" is not supported',
 };
 
 function checkOutputs(got: Float32Array[], want: TensorData[], sample: number, c: KerasCase): void {

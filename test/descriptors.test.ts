@@ -2,6 +2,7 @@
  * The layer descriptor is the one home of a layer kind: the registry answers for masks, loading and
  * the README table; passes are checked after each step; loading depends on no IR module.
  */
+import { OP_NAMES } from "../generator/emit/layers/ops/index.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,9 +15,11 @@ import { modelFromConfig, sequential } from "./helpers/ir.js";
 const ROOT = join(import.meta.dirname, "..");
 
 describe("layer descriptors", () => {
-  it("list every registered class in exactly one README group", () => {
-    const listed = supportedLayerGroups().flatMap((g) => g.classes);
+  it("list every registered class in exactly one README group, and the op family's ops in their own", () => {
+    const groups = supportedLayerGroups();
+    const listed = groups.filter((g) => g.group !== "Keras 3 ops").flatMap((g) => g.classes);
     expect([...listed].sort()).toEqual(supportedClasses());
+    expect(groups.find((g) => g.group === "Keras 3 ops")?.classes).toEqual([...OP_NAMES]);
   });
 
   it("give mask policies by config and tell the loader which classes take initial states", () => {

@@ -198,13 +198,6 @@ describe("RNN(cell)", () => {
 });
 
 describe("refused recurrent options", () => {
-  it("RNN with stacked cells", async () => {
-    const cells = [{ class_name: "GRUCell", config: { units: 2 } }, { class_name: "GRUCell", config: { units: 2 } }];
-    const arch = functionalArch([["x", [3, 2]]], [["RNN", { name: "r", cell: cells }, [["x", 0]]]], [["r", 0]]);
-    const err = await buildModule("recurrent/refused", arch, {}).catch((e: unknown) => e);
-    expect(String((err as Error).message)).toContain("a list of cells (stacked) is not supported");
-  });
-
   const refused = async (layers: Parameters<typeof functionalArch>[1], message: string) => {
     const arch = functionalArch([["x", [3, 2]]], layers, [[layers[layers.length - 1]![1]["name"] as string, 0]]);
     const err = await buildModule("recurrent/refused", arch, {}).catch((e: unknown) => e);

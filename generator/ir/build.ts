@@ -32,7 +32,13 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     if (layers.has(a.name)) throw new KerasError(`two layers are named ${JSON.stringify(a.name)}`);
     const custom = input.customFor?.(a);
     const layer = makeLayer(a.className, a.name, a.config, input.weights.get(a.name) ?? []);
-    layers.set(a.name, { ...layer, ...(a.userDefined ? { userDefined: true } : {}), ...(custom ? { custom } : {}) });
+    const module = a.module !== undefined ? { module: a.module } : {};
+    // An op object is called once (or, inside a nested model called several times, once per call
+    // with the same arguments): its parameters (axes, slices, scalars) live with the layer.
+    const first = a.calls[0]?.callArgs;
+    const same = first !== undefined && a.calls.every((c) => JSON.stringify(c.callArgs) === JSON.stringify(first));
+    const callArgs = same ? { callArgs: first } : {};
+    layers.set(a.name, { ...layer, ...(a.userDefined ? { userDefined: true } : {}), ...(custom ? { custom } : {}), ...module, ...callArgs });
   }
   const newValue = (shape: Shape, dtype: DType): number => {
     values.push({ id: values.length, shape, dtype });
@@ -73,7 +79,6 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
       initialState: c.initialState.map((r) => produced.get(refKey(r))!),
       ...(c.mask ? { maskInput: produced.get(refKey(c.mask))! } : {}),
       ...(c.masks ? { maskInputs: c.masks.map((r) => (r ? produced.get(refKey(r))! : undefined)) } : {}),
-      ...(c.literals ? { literals: c.literals } : {}),
       ...(c.tensorKwargs ? { namedInputs: named } : {}),
       ...(c.options ? { options: c.options } : {}),
       ...(input.kerasVersion.major >= 3 && c.initialState.length > 0 && !c.mask ? { ignoresInputMask: true } : {}),

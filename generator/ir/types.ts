@@ -8,9 +8,9 @@ export type Dim = number | string;
 export type Shape = readonly Dim[];
 export type DType = "float32" | "int32";
 
-import type { Config, KerasVersion, Weight } from "../load/types.js";
+import type { CallArgs, Config, KerasVersion, Weight } from "../load/types.js";
 
-export type { Config, KerasVersion, Weight } from "../load/types.js";
+export type { CallArg, CallArgs, Config, KerasVersion, Weight } from "../load/types.js";
 
 export interface Layer {
   readonly name: string;
@@ -24,6 +24,10 @@ export interface Layer {
   readonly userDefined?: boolean;
   /** A user-supplied implementation (`--custom`) computes this layer. */
   readonly custom?: CustomBinding;
+  /** The Keras 3 module that defines the class (`keras.layers`, `keras.src.ops.numpy`), when the file records it. */
+  readonly module?: string;
+  /** The arguments of the layer's only call (Keras 3 ops: each op object is called once). */
+  readonly callArgs?: CallArgs;
   /** The config as its descriptor's `parseConfig` read it (once; see `configOf` in emit/layers/registry.ts). */
   parsed?: { readonly by: object; readonly config: unknown };
 }
@@ -63,8 +67,6 @@ export interface Call {
    * given `initial_state` tensors ignores the mask (which still travels on with its output).
    */
   readonly ignoresInputMask?: boolean;
-  /** Positional call arguments that are literals (Keras 3 op layers: the 0 of `not_equal(x, 0)`), null where a tensor stands. */
-  readonly literals?: readonly (number | boolean | string | null)[];
   /** Tensors passed by keyword (MultiHeadAttention's `key`, `attention_mask`), by name. */
   readonly namedInputs?: Readonly<Record<string, number>>;
   /** Literal keyword arguments (`use_causal_mask`, `return_attention_scores`). */

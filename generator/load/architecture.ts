@@ -4,25 +4,27 @@
  * Nested models are flattened into the outer graph (see nested.ts).
  */
 import { KerasError } from "../errors.js";
-import type { Config, KerasVersion } from "./types.js";
+import type { CallArgs, Config, KerasVersion } from "./types.js";
+import { decodeCallArgs } from "./call-args.js";
+import { cudnnAsCpu } from "./cudnn.js";
 import { MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
 import type { LayerKinds } from "./layer-kinds.js";
 import { normalizeLayerConfig } from "./normalize-config.js";
 
+/** A literal keyword argument (`use_causal_mask=True`). */
+export type Literal = number | boolean | string | null;
+
 /** `[layer name, call index, output index]`: one output of one call of a layer. */
 export type TensorRef = readonly [string, number, number];
-
-/** A literal positional call argument (Keras 3 op layers, e.g. the 0 of `not_equal(x, 0)`). */
-export type Literal = number | boolean | string | null;
 
 export interface ArchCall {
   readonly args: TensorRef[];
   readonly initialState: TensorRef[];
   readonly mask?: TensorRef;
+  /** The call's arguments as a Keras 3 inbound node records them (op parameters such as the 0 of `not_equal(x, 0)`). */
+  readonly callArgs?: CallArgs;
   /** A mask list (layers called on a list of tensors: Attention's [query mask, value mask]), null where none. */
   readonly masks?: readonly (TensorRef | null)[];
-  /** Positional arguments that are not tensors, by position (null where a tensor stands). */
-  readonly literals?: readonly Literal[];
   /** Keyword arguments that are tensors, other than mask and initial_state (MultiHeadAttention's key, attention_mask). */
   readonly tensorKwargs?: Readonly<Record<string, TensorRef>>;
   /** Keyword arguments that are literals (use_causal_mask, return_attention_scores); training is dropped. */
@@ -38,6 +40,8 @@ export interface ArchLayer {
   readonly weightPath?: string;
   /** The class is defined outside Keras (see `isUserDefined`). */
   readonly userDefined?: boolean;
+  /** The Keras 3 module recorded for the class (`keras.layers`, `keras.src.ops.numpy`); legacy HDF5 files record none. */
+  readonly module?: string;
 }
 
 /** A flattened nested model whose weights a legacy HDF5 file keeps in one group, in Keras' legacy order. */
@@ -98,15 +102,17 @@ function layerList(config: unknown, notes: string[]): { name: string; layers: Js
 }
 
 function baseLayer(raw: Json, reading: Reading, notes: string[]): Omit<ArchLayer, "calls"> {
-  const className = raw["class_name"];
-  const config = raw["config"];
-  if (typeof className !== "string") throw new KerasError("a layer in the model config has no class_name");
-  if (!isObject(config)) throw new KerasError(`a layer of class ${className} has no config object`);
+  const fileClass = raw["class_name"];
+  const fileConfig = raw["config"];
+  if (typeof fileClass !== "string") throw new KerasError("a layer in the model config has no class_name");
+  if (!isObject(fileConfig)) throw new KerasError(`a layer of class ${fileClass} has no config object`);
+  const { className, config } = cudnnAsCpu(fileClass, fileConfig, notes);
   const name = typeof config["name"] === "string" ? config["name"] : typeof raw["name"] === "string" ? raw["name"] : "";
   if (name === "") throw new KerasError(`a layer of class ${className} has no name`);
   if (MODEL_CLASSES.has(className)) return { className, name, config };
   const userDefined = isUserDefined(raw, className) ? { userDefined: true } : {};
-  return { className, name, config: normalizeLayerConfig(className, name, config, reading.version, notes, reading.kinds), ...userDefined };
+  const module = typeof raw["module"] === "string" ? { module: raw["module"] } : {};
+  return { className, name, config: normalizeLayerConfig(className, name, config, reading.version, notes, reading.kinds), ...userDefined, ...module };
 }
 
 /** Keras 3 records the defining module (`keras.layers` for built-ins); Keras 2 a registered `package>Class` name. */
@@ -282,12 +288,12 @@ function readInboundNode(node: unknown, layer: { name: string; className: string
     const args = flattenTensors(node["args"], where);
     const kwargs = isObject(node["kwargs"]) ? node["kwargs"] : {};
     const mask = flattenTensors(kwargs["mask"], where);
-    const literals = literalArgs(node["args"]);
+    const callArgs = decodeCallArgs(node["args"], kwargs);
     const { tensorKwargs, options } = otherKwargs(kwargs, where);
     const maskList = kwargs["mask"];
     const masks = Array.isArray(maskList) && maskList.length > 1 ? maskList.map((m) => flattenTensors(m, where)[0] ?? null) : undefined;
     return {
-      args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), ...(literals ? { literals } : {}),
+      args, initialState: flattenTensors(kwargs["initial_state"], where), ...(mask.length ? { mask: mask[0]! } : {}), callArgs,
       ...(masks ? { masks } : {}),
       ...(tensorKwargs ? { tensorKwargs } : {}), ...(options ? { options } : {}),
     };
@@ -318,14 +324,6 @@ function otherKwargs(kwargs: Json, where: string): { tensorKwargs?: Record<strin
   }
   const some = (o: object) => Object.keys(o).length > 0;
   return { ...(some(tensors) ? { tensorKwargs: tensors } : {}), ...(some(options) ? { options } : {}) };
-}
-
-/** Top-level positional arguments that are literals, or undefined when every argument is a tensor. */
-function literalArgs(args: unknown): Literal[] | undefined {
-  if (!Array.isArray(args)) return undefined;
-  const isLiteral = (a: unknown): a is Literal => a === null || ["number", "boolean", "string"].includes(typeof a);
-  if (!args.some((a) => a !== null && isLiteral(a))) return undefined;
-  return args.map((a) => (isLiteral(a) ? a : null));
 }
 
 function legacyRefs(v: unknown, where: string): TensorRef[] {

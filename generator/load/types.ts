@@ -18,3 +18,26 @@ export interface Weight {
   readonly shape: readonly number[];
   readonly data: Float32Array;
 }
+
+/**
+ * One non-tensor call argument of a Keras 3 op (`keras.src.ops.*` entries), decoded from the
+ * config: plain JSON values and lists stay as they are, tensors become references to the call's
+ * inputs, and Keras' tagged objects become typed values.
+ */
+export type CallArg =
+  | number
+  | boolean
+  | string
+  | null
+  | readonly CallArg[]
+  | { readonly kind: "tensor"; readonly input: number }
+  | { readonly kind: "slice"; readonly start: CallArg; readonly stop: CallArg; readonly step: CallArg }
+  | { readonly kind: "ellipsis" }
+  | { readonly kind: "constant"; readonly shape: readonly number[]; readonly data: readonly number[]; readonly dtype: string }
+  | { readonly kind: "object"; readonly className: string };
+
+/** The arguments of a call as written in a Keras 3 inbound node (`args`, `kwargs`). */
+export interface CallArgs {
+  readonly args: readonly CallArg[];
+  readonly kwargs: Readonly<Record<string, CallArg>>;
+}

@@ -56,7 +56,7 @@ export function createSession(): Session {
     attentionCombine(multi_head_attention_scores, multi_head_attention_value, 8, 8, 2, 4, multi_head_attention_combined);
     denseT(multi_head_attention_combined, 0, 8, 8, multi_head_attention_output_kernel_t, multi_head_attention_output_bias, multi_head_attention_out, 0, 16);
     // not_equal (NotEqual)
-    for (let i = 0; i < 8; i++) not_equal_out[i] = tokens_input[i]! !== 0 ? 1 : 0;
+    for (let i = 0; i < 8; i++) not_equal_out[i] = (tokens_input[i]! !== 0 ? 1 : 0);
     // global_average_pooling1d (GlobalAveragePooling1D)
     globalAvgPoolMasked(multi_head_attention_out, 8, 16, not_equal_out, global_average_pooling1d_out);
     // dense (Dense)

@@ -189,7 +189,7 @@ function predictOnce(model: Model, tfModel: tf.LayersModel, xs: ArrayLike<number
 
 function applyCall(call: Call, model: Model, made: Map<IrLayer, tf.layers.Layer>, symbols: Map<number, Sym>): void {
   const layer = call.layer;
-  if (call.maskInput !== undefined || call.literals) throw new NoReference(`${layer.name}: explicit mask or literal call arguments`);
+  if (call.maskInput !== undefined || layer.module?.includes(".ops")) throw new NoReference(`${layer.name}: explicit mask or Keras op layer`);
   let tfLayer = made.get(layer);
   if (!tfLayer) {
     const make = LAYERS[layer.className];

@@ -12,6 +12,10 @@ import type { EmitContext, ShapeInfo, WeightSpec } from "./types.js";
 export interface CellKind {
   /** State vectors the cell carries, `h` first (LSTM: h, c). */
   stateLabels(layer: Layer): string[];
+  /** Size of each state (default: every state has `units`); stacked cells carry states of several sizes. */
+  stateSizes?(layer: Layer): number[];
+  /** Index of the state that is the cell's output (default 0, `h`). */
+  outputState?(layer: Layer): number;
   units(layer: Layer): number;
   weightSpecs(layer: Layer, inputDim: number, info: ShapeInfo): WeightSpec[];
   /**
@@ -49,14 +53,16 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
   const T: Dim = run.inputShape[0]!;
   const F = fixedDim(layer, run.inputShape[1], "the feature dimension");
   const units = cell.units(layer);
-  const states = cell.stateLabels(layer).map((label) => ctx.state(layer, label, units, run.stateful));
-  run.initialState.forEach((src, k) => ctx.line(`${ctx.rt("copy")}(${src}, 0, ${states[k]}, 0, ${units});`));
+  const labels = cell.stateLabels(layer);
+  const sizes = cell.stateSizes?.(layer) ?? labels.map(() => units);
+  const states = labels.map((label, k) => ctx.state(layer, label, sizes[k]!, run.stateful));
+  run.initialState.forEach((src, k) => ctx.line(`${ctx.rt("copy")}(${src}, 0, ${states[k]}, 0, ${sizes[k]});`));
 
   const step = ctx.id(layer, "step");
   const body = cell.stepBody(layer, ctx, { x: run.x, states, inputDim: F, weightOffset: run.weightOffset });
   ctx.func([`function ${step}(xo: number): void {`, ...body.map((l) => `  ${l}`), "}"]);
 
-  const h = states[0]!;
+  const h = states[cell.outputState?.(layer) ?? 0]!;
   const out = run.sequenceOut;
   const stepLine = (tExpr: string, sExpr: string): string[] => {
     const call = `${step}(${mul(tExpr, F)});`;
@@ -116,14 +122,15 @@ export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void 
     weightOffset: 0,
     ...(mask ? { mask, zeroMasked } : {}),
   });
+  const outputState = cell.outputState?.(layer) ?? 0;
   if (!returnSequences) {
     if (mask && zeroMasked) {
       // The last output is the last processed step's: zeros when that step is masked.
       const T = input[0]!;
       const last = backwards ? "0" : typeof T === "number" ? String(T - 1) : `${ctx.dim(T)} - 1`;
-      ctx.line(`if (${mask}[${last}]) ${mainOut}.set(${states[0]}); else ${mainOut}.fill(0);`);
+      ctx.line(`if (${mask}[${last}]) ${mainOut}.set(${states[outputState]}); else ${mainOut}.fill(0);`);
     } else {
-      ctx.line(`${mainOut}.set(${states[0]});`);
+      ctx.line(`${mainOut}.set(${states[outputState]});`);
     }
   }
   call.outputs.slice(1).forEach((v, k) => ctx.line(`${ctx.buffer(v)}.set(${states[k]!});`));

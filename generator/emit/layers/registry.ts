@@ -19,8 +19,11 @@ import { masking } from "./masking.js";
 import { timeDistributed } from "./time-distributed.js";
 import { rnnCell } from "./rnn-cell.js";
 import { batchNormalization, layerNormalization, unitNormalization } from "./normalization.js";
+import { groupNormalization } from "./group-normalization.js";
+import { categoryEncoding, discretization, normalization } from "./preprocessing.js";
 import { concatenate } from "./concatenate.js";
 import { conv } from "./conv.js";
+import { convTranspose } from "./conv-transpose.js";
 import { convLstm } from "./conv-lstm.js";
 import { depthwise } from "./depthwise.js";
 import { dot } from "./dot.js";
@@ -32,7 +35,7 @@ import { flatten, permute, repeatVector, reshape } from "./reshape.js";
 import { rescaling } from "./rescaling.js";
 import { cropping, upSampling, zeroPadding } from "./spatial-ops.js";
 import { softmaxLayer } from "./softmax.js";
-import { compareOps } from "./compare.js";
+import { isOpModule, OP_NAMES, opsFamily } from "./ops/index.js";
 import { multiHeadAttention } from "./multi-head-attention.js";
 import { attention } from "./attention.js";
 import { einsumDense } from "./einsum-dense.js";
@@ -46,24 +49,29 @@ const EMITTERS: readonly LayerEmitter[] = [
   dense, embedding, activationLayer, masking, identityLayers, rescaling,
   reluLayer, prelu, thresholdedRelu, softmaxLayer,
   // Convolution, pooling, normalization, shape and merge layers.
-  conv, depthwise, pooling, globalPooling,
-  batchNormalization, layerNormalization, unitNormalization,
+  conv, convTranspose, depthwise, pooling, globalPooling,
+  batchNormalization, layerNormalization, unitNormalization, groupNormalization,
   flatten, reshape, repeatVector, permute, zeroPadding, cropping, upSampling,
   merge, concatenate, dot,
   multiHeadAttention, attention, einsumDense,
-  // Keras 3 op layers.
-  compareOps,
+  normalization, discretization, categoryEncoding,
 ];
 
 const BY_CLASS = new Map<string, LayerEmitter>();
 for (const e of EMITTERS) for (const c of e.classNames) BY_CLASS.set(c, e);
 
-/** The emitter of a layer: its custom implementation (`--custom`) if it has one, else by class. */
+/**
+ * The emitter of a layer: its custom implementation (`--custom`) if it has one, the op family for
+ * Keras 3 ops (told from same-named layers such as Add by their recorded module), else by class.
+ */
 export function emitterFor(layer: Layer): LayerEmitter {
   if (layer.custom) return customLayer;
+  if (isOpModule(layer.module)) return opsFamily;
   const emitter = BY_CLASS.get(layer.className);
-  if (!emitter) throw unsupported(layer);
-  return emitter;
+  if (emitter) return emitter;
+  // Legacy HDF5 files written by Keras 3 record no module: a class only an op has is that op.
+  if (layer.module === undefined && OP_NAMES.includes(layer.className)) return opsFamily;
+  throw unsupported(layer);
 }
 
 /** What a layer does with an incoming mask (see MaskPolicy). */
@@ -102,7 +110,8 @@ export function supportedLayerGroups(): { group: DocsGroup; classes: string[]; o
   if (undocumented.length > 0) throw new Error(`layer classes without a docs group: ${undocumented.join(", ")}`);
   return DOCS_GROUPS.map(({ group, options }) => ({
     group,
-    classes: EMITTERS.flatMap((e) => e.classNames.filter((c) => groupOf(e, c) === group)),
+    // Keras 3 ops are one family (ops/index.ts), listed by op class.
+    classes: group === "Keras 3 ops" ? [...OP_NAMES] : EMITTERS.flatMap((e) => e.classNames.filter((c) => groupOf(e, c) === group)),
     options,
   }));
 }

@@ -41,7 +41,7 @@ export type MaskPolicy = "drop" | "pass" | "merge" | "create" | "recurrent" | "r
 /** The README table's groups, in order, with the options each group's row lists. */
 export type DocsGroup =
   | "Recurrent" | "Core" | "Activation layers" | "Convolution" | "Pooling" | "Normalization" | "Shape" | "Merge"
-  | "Attention" | "Keras 3 op layers" | "Identity at inference";
+  | "Attention" | "Preprocessing" | "Keras 3 ops" | "Identity at inference";
 
 /**
  * Everything about one Keras layer kind, in one place: its typed config, shapes, expected weights,
