@@ -109,7 +109,8 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
 export function toJavaScript(source: string): string {
   const ts = typescript();
   return ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, removeComments: false },
+    // verbatimModuleSyntax keeps runtime imports used only by the weights appended after the transpiled code.
+    compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, removeComments: false, verbatimModuleSyntax: true },
   }).outputText;
 }
 
