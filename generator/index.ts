@@ -54,6 +54,8 @@ export interface GeneratedFile {
   /** File name relative to the output folder. */
   readonly name: string;
   readonly text: string;
+  /** What a lossy weight encoding (`f16`) changed, as recorded in the module header. */
+  readonly note?: string;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
@@ -86,7 +88,7 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
   const model = await loadModel(bytes, options);
   checkOutputFloor(model, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
   const language = options.language ?? "ts";
-  const { code, weights } = emitModuleParts(model, {
+  const { code, weights, note } = emitModuleParts(model, {
     inlineRuntime: options.inlineRuntime ?? false,
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
     ...(options.weightEncoding !== undefined ? { weightEncoding: options.weightEncoding } : {}),
@@ -97,7 +99,7 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
   }
   // Weight literals are already JavaScript: only the code part goes through the transpiler.
   const text = language === "js" ? toJavaScript(code) + weights : code + weights;
-  const files: GeneratedFile[] = [{ name: moduleName, text }];
+  const files: GeneratedFile[] = [{ name: moduleName, text, ...(note ? { note } : {}) }];
   if (!options.inlineRuntime) {
     const runtime = language === "js" ? toJavaScript(runtimeSource()) : runtimeSource();
     files.push({ name: `${RUNTIME_FILE_BASE}.${language}`, text: runtime });

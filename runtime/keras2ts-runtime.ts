@@ -596,25 +596,86 @@ export function copyStrided(
  * ignored. Runs once per tensor when the module loads; needs no `atob` or `Buffer`.
  */
 export function decodeFloat32(text: string): Float32Array {
+  const bytes = decodeBase64(text);
+  const count = bytes.length >> 2;
+  // On little-endian engines (all current ones) the bytes are the array: no copy, exact bits.
+  if (littleEndian()) return new Float32Array(bytes.buffer, 0, count);
+  const view = new DataView(bytes.buffer, 0, bytes.length);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+/**
+ * Decodes weights written with `--weights f16`: base64 of little-endian IEEE binary16 values, widened
+ * exactly to float32 once when the module loads (bit operations; subnormal halves by multiplication).
+ */
+export function decodeFloat16(text: string): Float32Array {
+  const bytes = decodeBase64(text);
+  const out = new Float32Array(bytes.length >> 1);
+  const bits = new Uint32Array(out.buffer);
+  for (let i = 0; i < out.length; i++) {
+    const h = bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
+    const sign = (h & 0x8000) << 16;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    if (e === 0) out[i] = (sign ? -m : m) * 5.960464477539063e-8; // m · 2^-24, ±0 kept
+    else bits[i] = sign | ((e === 0x1f ? 0xff : e + 112) << 23) | (m << 13); // rebias 15 → 127
+  }
+  return out;
+}
+
+function littleEndian(): boolean {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+}
+
+/**
+ * Bytes of base64 text, white space and '=' padding skipped: whole quartets of digits at a time,
+ * one character at a time around anything else.
+ */
+function decodeBase64(text: string): Uint8Array {
   const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const value = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) value[digits.charCodeAt(i)] = i;
   const bytes = new Uint8Array(Math.floor((text.length * 3) / 4));
+  const length = text.length;
   let n = 0;
   let bits = 0;
   let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const d = digits.indexOf(text[i]!);
+  let i = 0;
+  while (i < length) {
+    if (count === 0 && i + 4 <= length) {
+      const c0 = text.charCodeAt(i);
+      const c1 = text.charCodeAt(i + 1);
+      const c2 = text.charCodeAt(i + 2);
+      const c3 = text.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) < 128) {
+        const d0 = value[c0]!;
+        const d1 = value[c1]!;
+        const d2 = value[c2]!;
+        const d3 = value[c3]!;
+        if ((d0 | d1 | d2 | d3) >= 0) {
+          const v = (d0 << 18) | (d1 << 12) | (d2 << 6) | d3;
+          bytes[n] = v >> 16;
+          bytes[n + 1] = (v >> 8) & 0xff;
+          bytes[n + 2] = v & 0xff;
+          n += 3;
+          i += 4;
+          continue;
+        }
+      }
+    }
+    const c = text.charCodeAt(i++);
+    const d = c < 128 ? value[c]! : -1;
     if (d < 0) continue; // white space and '=' padding
-    bits = (bits << 6) | d;
+    bits = ((bits << 6) | d) & 0xffffff;
     count += 6;
     if (count >= 8) {
       count -= 8;
       bytes[n++] = (bits >> count) & 0xff;
     }
   }
-  const view = new DataView(bytes.buffer, 0, n);
-  const out = new Float32Array(n >> 2);
-  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
-  return out;
+  return bytes.subarray(0, n);
 }
 
 // ---- WebAssembly SIMD kernels ---------------------------------------------------------------------

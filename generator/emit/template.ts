@@ -9,6 +9,8 @@ export interface ModuleSlots {
   readonly modelName: string;
   readonly inputSummary: string;
   readonly outputSummary: string;
+  /** A header comment line about the weight encoding (ending in a newline), or "". */
+  readonly weightsNote: string;
   readonly runtimeImport: string;
   readonly inputEntries: string;
   readonly outputEntries: string;
