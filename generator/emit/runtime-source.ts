@@ -38,7 +38,16 @@ function runtimeDeclarations(): Map<string, Node> {
   return cachedDeclarations;
 }
 
+/**
+ * Names of the runtime's top-level declarations (reserved in generated modules), by a line scan:
+ * ts-morph, and the compiler it bundles (a second or more of start-up), loads only for --inline-runtime.
+ */
 export function runtimeExportNames(): string[] {
+  return [...runtimeSource().matchAll(/^(?:export )?(?:declare )?(?:function|const|let|interface|type) (\w+)/gm)].map((m) => m[1]!);
+}
+
+/** The same names as ts-morph parses them (the test of the scan above). */
+export function runtimeDeclarationNames(): string[] {
   return [...runtimeDeclarations().keys()];
 }
 
