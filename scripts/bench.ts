@@ -26,7 +26,7 @@ import { smallLstm, tenMillion } from "./bench/synthetic.js";
 
 const QUICK = process.argv.includes("--quick");
 const WINDOW_MS = QUICK ? 150 : 1000;
-const ENCODINGS = ["literal", "base64"] as const;
+const ENCODINGS = ["literal", "base64", "f16"] as const;
 type Encoding = (typeof ENCODINGS)[number];
 
 interface Subject {
@@ -145,9 +145,11 @@ async function benchOne(s: Subject, tmp: string, out: Tables): Promise<void> {
     gen[enc] = generateCost(s.model, ts, ["--weights", enc]);
     text[enc] = readFileSync(ts, "utf8");
   }
-  const mjs = await writeModule(bytes, join(dir, "mjs"), "model.mjs", { language: "js" });
-  const mjs64 = await writeModule(bytes, join(dir, "mjs-base64"), "model.mjs", { language: "js", weightEncoding: "base64" });
+  const mjs = await writeModule(bytes, join(dir, "mjs"), "model.mjs", { language: "js" }); // the default ("auto")
+  const mjsBy: Record<Encoding, string> = {} as Record<Encoding, string>;
+  for (const enc of ENCODINGS) mjsBy[enc] = await writeModule(bytes, join(dir, `mjs-${enc}`), "model.mjs", { language: "js", weightEncoding: enc });
   const inline = await writeModule(bytes, join(dir, "inline"), "model.mjs", { language: "js", inlineRuntime: true });
+  const defaultEncoding = readFileSync(mjs, "utf8").includes("decodeFloat32(`") ? "base64" : "literal";
 
   // Latency, in this process.
   const ours = (await import(pathToFileURL(mjs).href)) as Ours;
@@ -185,11 +187,17 @@ async function benchOne(s: Subject, tmp: string, out: Tables): Promise<void> {
   // Fresh processes: cold start, tsc, Hermes.
   const x0 = hermesInput!;
   const runs = QUICK ? 1 : 3;
-  const cold = [coldStart(mjs, x0, runs), coldStart(mjs64, x0, runs)];
-  const tsc = ENCODINGS.map((enc) => tscCost(join(dir, `ts-${enc}`, "model.ts"), join(dir, `ts-${enc}`)));
-  out.start.push(`| ${s.name} | ${cold[0]!.toFixed(0)} ms | ${cold[1]!.toFixed(0)} ms | ${cost(tsc[0]!)} | ${cost(tsc[1]!)} |`);
+  const cold = ENCODINGS.map((enc) => `${coldStart(mjsBy[enc], x0, runs).toFixed(0)} ms`);
+  const tsc = ENCODINGS.map((enc) => cost(tscCost(join(dir, `ts-${enc}`, "model.ts"), join(dir, `ts-${enc}`))));
+  out.start.push(`| ${s.name} | ${defaultEncoding} | ${cold.join(" | ")} | ${tsc.join(" | ")} |`);
   const sizes = ENCODINGS.map((enc) => `${kb(text[enc].length)} / ${kb(gzipSync(text[enc]).length)}`);
-  out.size.push(`| ${s.name} | ${(params / 1e6).toFixed(3)}M | ${cost(gen.literal)} | ${cost(gen.base64)} | ${sizes.join(" | ")} |`);
+  const f16Share = `${((100 * text.f16.length) / text.base64.length).toFixed(0)}% / ${((100 * gzipSync(text.f16).length) / gzipSync(text.base64).length).toFixed(0)}%`;
+  const f16Note = /largest change (\S+) /.exec(text.f16)?.[1] ?? "?";
+  out.size.push(`| ${s.name} | ${(params / 1e6).toFixed(3)}M | ${ENCODINGS.map((enc) => cost(gen[enc])).join(" | ")} | ${sizes.join(" | ")} | ${f16Share} | ${f16Note} |`);
+  if (want) {
+    const f16 = (await import(pathToFileURL(mjsBy.f16).href)) as Ours;
+    out.f16.push(`| ${s.name} | ${maxDiff(first(f16.predict(recorded!)), want).toExponential(1)} | ${kerasCase!.atol} + ${kerasCase!.rtol}·|y| |`);
+  }
 
   const hermes = hermesRun(readFileSync(inline, "utf8"), join(dir, "inline"), x0, QUICK ? 500 : 2000);
   if (typeof hermes === "string") out.hermes.push(`| ${s.name} | — (${hermes}) | ${fmt(nodeJsUs)} | — |`);
@@ -208,6 +216,7 @@ interface Tables {
   size: string[];
   hermes: string[];
   notes: string[];
+  f16: string[];
 }
 
 function table(header: string, rows: readonly string[]): void {
@@ -220,7 +229,7 @@ function table(header: string, rows: readonly string[]): void {
 
 async function main(): Promise<void> {
   const tmp = join(tmpdir(), `keras2ts-bench-${process.pid}`);
-  const out: Tables = { latency: [], accuracy: [], start: [], size: [], hermes: [], notes: [] };
+  const out: Tables = { latency: [], accuracy: [], start: [], size: [], hermes: [], notes: [], f16: [] };
   const loadBefore = loadavg();
   let tenM: string[] = [];
   try {
@@ -245,13 +254,16 @@ async function main(): Promise<void> {
   console.log(out.notes.join("; ") + ".\n");
   console.log("Max |difference| from Keras' recorded output:\n");
   table("| model | keras2ts JS | keras2ts wasm | tfjs-cpu | tfjs-wasm |", out.accuracy);
-  console.log("Cold start (fresh Node process: import + first predict, median of " + (QUICK ? 1 : 3) + ") and `tsc --noEmit` (strict) on a project holding the TypeScript module:\n");
-  table("| model | cold start literal | cold start base64 | tsc literal | tsc base64 |", out.start);
+  console.log("Cold start (fresh Node process: import + first predict, median of " + (QUICK ? 1 : 3) + ") and `tsc --noEmit` (strict) on a project holding the TypeScript module,");
+  console.log("per weight encoding (the default, \"auto\", is literal up to 250,000 weight values and base64 above):\n");
+  table("| model | default encoding | cold start literal | cold start base64 | cold start f16 | tsc literal | tsc base64 | tsc f16 |", out.start);
   console.log("Generation (CLI in a child process: wall time, peak RSS) and module size (raw / gzip) per weight encoding:\n");
-  table("| model | parameters | generate literal | generate base64 | literal | base64 |", out.size);
-  if (tenM.length > 0) table("| synthetic model | parameters | generate literal | generate base64 |", tenM);
+  table("| model | parameters | generate literal | generate base64 | generate f16 | literal | base64 | f16 | f16 / base64 (raw / gzip) | f16 largest weight change |", out.size);
+  console.log("--weights f16: max |difference| from Keras' recorded output (the conformance tolerance beside it):\n");
+  table("| model | f16 max diff | tolerance |", out.f16);
+  if (tenM.length > 0) table("| synthetic model | parameters | generate literal | generate base64 | generate f16 |", tenM);
   console.log("Hermes (hermes-engine-cli 0.12, `hermes -O`, no WebAssembly: the JS kernels), the --inline-runtime module as one script:\n");
-  table("| model | Hermes predict | Node predict (JS kernels) | max |Hermes − Node| | Hermes compile + run |", out.hermes);
+  table("| model | Hermes predict | Node predict (JS kernels) | max abs(Hermes − Node) | Hermes compile + run |", out.hermes);
   console.log(`Shared runtime: ${kb(runtime.length)} (${kb(gzipSync(runtime).length)} gzip) TypeScript, written once beside the modules;`);
   console.log(`tfjs bundle it replaces: tf.min.js ${kb(tfjsBundle.length)} (${kb(gzipSync(tfjsBundle).length)} gzip), before any model.`);
 }
@@ -263,7 +275,7 @@ async function tenMillionRow(tmp: string): Promise<string[]> {
   const model = await loadModel(new Uint8Array(readFileSync(path)), { sourceName: "ten_million.keras" });
   const params = model.calls.reduce((n, c) => n + c.layer.weights.reduce((m, w) => m + w.data.length, 0), 0);
   const costs = ENCODINGS.map((enc) => generateCost(path, join(tmp, `ten-${enc}`, "model.ts"), ["--weights", enc]));
-  return [`| LSTM(1024) on (2, 1400) → Dense(1000) | ${(params / 1e6).toFixed(2)}M | ${cost(costs[0]!)} | ${cost(costs[1]!)} |`];
+  return [`| LSTM(1024) on (2, 1400) → Dense(1000) | ${(params / 1e6).toFixed(2)}M | ${costs.map(cost).join(" | ")} |`];
 }
 
 await main();
