@@ -54,25 +54,33 @@ export function float32Base64Literal(data: Float32Array, indent = "  ", perLine 
   return `\`\n${lines.join("\n")}\n\``;
 }
 
-/** Half-way cases to even: `x` ≥ 0 with at most 24 significant bits, so every step is exact. */
-function roundHalfEven(x: number): number {
-  const f = Math.floor(x);
-  const d = x - f;
-  return d > 0.5 || (d === 0.5 && f % 2 === 1) ? f + 1 : f;
-}
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
 
 /** The IEEE 754 binary16 bits nearest to a float32 value (ties to even; overflow to ±Infinity). */
 export function float16Bits(value: number): number {
-  const v = Math.fround(value);
-  if (Number.isNaN(v)) return 0x7e00;
-  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
-  const a = Math.abs(v);
-  if (a >= 65520) return sign | 0x7c00; // 65504 is the largest half; from 65520 up it rounds to infinity
-  if (a < 2 ** -14) return sign | roundHalfEven(a * 2 ** 24); // subnormal (1024 carries into the exponent)
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  return sign | (((e + 15) << 10) + roundHalfEven((a / 2 ** e - 1) * 1024)); // a mantissa of 1024 carries too
+  f32[0] = value;
+  const x = f32Bits[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  const mant = x & 0x7fffff;
+  if (exp === 0xff) return mant === 0 ? sign | 0x7c00 : 0x7e00;
+  if (exp > 112) {
+    // Normal half (or overflow): drop 13 mantissa bits, rounding to even; a carry moves into the exponent.
+    if (exp > 142) return sign | 0x7c00;
+    const h = ((exp - 112) << 10) | (mant >>> 13);
+    const dropped = mant & 0x1fff;
+    const up = dropped > 0x1000 || (dropped === 0x1000 && (h & 1) === 1);
+    return sign | Math.min(h + (up ? 1 : 0), 0x7c00);
+  }
+  // Subnormal half: the 24-bit significand in units of 2^-24, rounded to even.
+  const shift = 126 - exp;
+  if (shift > 25) return sign;
+  const m = mant | (exp === 0 ? 0 : 0x800000);
+  const q = m >>> shift;
+  const rem = m & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  return sign | (q + (rem > half || (rem === half && (q & 1) === 1) ? 1 : 0));
 }
 
 /** The value of binary16 bits (what the runtime's decodeFloat16 computes). */
