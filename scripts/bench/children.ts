@@ -27,7 +27,7 @@ export function generateCost(model: string, out: string, extra: readonly string[
   return timedToFile(process.execPath, [join(REPO, "bin/keras2ts.js"), "generate", model, "-o", out, "--force", ...extra]);
 }
 
-/** Like `timed`, with /usr/bin/time writing to a file so the command's own stderr stays apart. */
+/** Runs a command under /usr/bin/time (its report goes to a file, apart from the command's stderr): wall time, peak RSS, stdout. */
 export function timedToFile(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ProcessCost & { stdout: string } {
   const file = join(REPO, "test/.generated", `time-${process.pid}.txt`);
   let stdout: string;
