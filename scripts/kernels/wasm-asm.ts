@@ -118,6 +118,7 @@ export const OP = {
   i32GeS: [0x4e],
   i32GtS: [0x4a],
   i32LtS: [0x48],
+  f64Eq: [0x61],
   f64Ne: [0x62],
   f64Add: [0xa0],
   f64Mul: [0xa2],
