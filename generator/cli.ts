@@ -53,7 +53,7 @@ function readInput(args: Common): { bytes: Uint8Array; options: ModelOptions } {
   };
 }
 
-async function runGenerate(args: Common & { out: string; "test-vectors"?: string | undefined; weights: "literal" | "base64"; "inline-runtime": boolean; force: boolean; check: boolean; "unroll-limit"?: number | undefined; "max-output-bytes"?: number | undefined }): Promise<void> {
+async function runGenerate(args: Common & { out: string; "test-vectors"?: string | undefined; weights: "auto" | "literal" | "base64" | "f16"; "inline-runtime": boolean; force: boolean; check: boolean; "unroll-limit"?: number | undefined; "max-output-bytes"?: number | undefined }): Promise<void> {
   const flavour = usage(() => outputFlavour(args.out));
   const { bytes, options } = readInput(args);
   const customLayers = await loadCustomLayers(args.custom ?? [], args.out);
@@ -74,6 +74,7 @@ async function runGenerate(args: Common & { out: string; "test-vectors"?: string
   if (args.check) return checkCurrent(targets);
   ensureFolder(outDir);
   writeAtomically(targets, args.force);
+  if (files[0]?.note) process.stdout.write(`${files[0].note}\n`);
 }
 
 /** `--check`: succeed only when every output file exists with exactly the text it would get. */
@@ -171,7 +172,7 @@ export async function main(argv: string[]): Promise<number> {
           .options(modelOptions)
           .option("out", { alias: "o", type: "string", demandOption: true, describe: "output module (.ts, .mjs, .cjs, or .js: ES module or CommonJS as the nearest package.json says)" })
           .option("inline-runtime", { type: "boolean", default: false, describe: "put the runtime inside the module" })
-          .option("weights", { choices: ["literal", "base64"] as const, default: "literal" as const, describe: "weights as decimal Float32Array literals, or as base64 (exact, about a third of the size)" })
+          .option("weights", { choices: ["auto", "literal", "base64", "f16"] as const, default: "auto" as const, describe: "weights as decimal Float32Array literals, as base64 (exact, about a third of the size; auto: literals up to 250,000 values, base64 above), or as base64 of float16 (lossy, about a sixth; the change is printed and recorded in the header)" })
           .option("unroll-limit", { type: "number", coerce: wholeNumber("unroll-limit", 0, MAX_UNROLL_LIMIT), describe: `unroll timestep loops up to this length (default 32, at most ${MAX_UNROLL_LIMIT})` })
           .option("max-output-bytes", { type: "number", coerce: wholeNumber("max-output-bytes", 1), describe: `largest generated module accepted (default ${DEFAULT_MAX_OUTPUT_BYTES})` })
           .option("test-vectors", { type: "string", describe: "JSON of Keras inputs and outputs: write OUT's .test file (node:test) checking the module against them" })

@@ -59,6 +59,8 @@ export interface GeneratedFile {
   /** File name relative to the output folder. */
   readonly name: string;
   readonly text: string;
+  /** What a lossy weight encoding (`f16`) changed, as recorded in the module header. */
+  readonly note?: string;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
@@ -99,7 +101,7 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
   const runtimeName = `${RUNTIME_FILE_BASE}${flavour.extension}`;
   const inline = options.inlineRuntime ?? false;
   if (!inline && runtimeName === moduleName) throw new KerasError(`the module cannot be named ${moduleName}: that is the runtime's file beside it (choose another name, or --inline-runtime)`);
-  const { code, weights } = emitModuleParts(model, {
+  const { code, weights, note } = emitModuleParts(model, {
     inlineRuntime: inline,
     runtimeSpecifier: `./${RUNTIME_FILE_BASE}${flavour.language === "ts" ? ".js" : flavour.extension}`,
     formatNote: flavour.language === "ts" ? "" : formatNote(flavour.extension, flavour.format),
@@ -115,11 +117,11 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
   const tests: GeneratedFile[] = vectors ? [{ name: testName, text: testFileText(vectors, { moduleFile: moduleName, language: flavour.language, format: flavour.format }) }] : [];
   const header = vectors ? withHeaderLine(code, testVectorsHeader(vectors, testName)) : code;
   if (flavour.language === "ts") {
-    return [{ name: moduleName, text: header + weights }, ...(inline ? [] : [{ name: runtimeName, text: runtimeSource() }]), ...tests];
+    return [{ name: moduleName, text: header + weights, ...(note ? { note } : {}) }, ...(inline ? [] : [{ name: runtimeName, text: runtimeSource() }]), ...tests];
   }
   // Weight literals are already JavaScript: only the code part goes through the transpiler.
   const files: GeneratedFile[] = [
-    { name: moduleName, text: toJavaScript(header, flavour.format) + weights },
+    { name: moduleName, text: toJavaScript(header, flavour.format) + weights, ...(note ? { note } : {}) },
     { name: declarationName(moduleName), text: declarationsOf(header) },
   ];
   if (!inline) {
@@ -171,6 +173,7 @@ function runtimeDeclarations(): string {
 /** Strips types: the JavaScript module is the TypeScript one, transpiled (imports kept even if only weights use them). */
 export function toJavaScript(source: string, format: ModuleFormat = "esm"): string {
   const ts = typescript();
+  // verbatimModuleSyntax keeps runtime imports used only by the weights appended after the transpiled code.
   const esm = ts.transpileModule(source, {
     compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, removeComments: false, verbatimModuleSyntax: true },
   }).outputText;

@@ -179,12 +179,15 @@ export function logSoftmax(buf: Float64Array, off: number, rows: number, n: numb
 /**
  * out[o + r·m + j] = bias[j] + Σ_i x[xo + r·n + i] · w[i·m + j] for each of `rows` rows:
  * a Dense layer (kernel (n, m), row-major as Keras stores it) applied along the last axis.
+ * Zero inputs are skipped (a one-hot row costs one row of work).
  */
 export function dense(
   x: Float64Array, xo: number, rows: number, n: number,
   w: Float32Array, bias: Float32Array | null,
   out: Float64Array, o: number, m: number,
 ): void {
+  const k = wasmFor(rows * n * m);
+  if (k) return denseWasm(k, x, xo, rows, n, w, bias, out, o, m);
   for (let r = 0; r < rows; r++) {
     const xb = xo + r * n;
     const ob = o + r * m;
@@ -209,6 +212,8 @@ export function denseT(
   wt: Float32Array, bias: Float32Array | null,
   out: Float64Array, o: number, m: number,
 ): void {
+  const k = wasmFor(rows * n * m);
+  if (k) return denseTWasm(k, x, xo, rows, n, wt, 0, bias, out, o, m, false);
   for (let r = 0; r < rows; r++) {
     const xb = xo + r * n;
     const ob = o + r * m;
@@ -218,6 +223,8 @@ export function denseT(
 
 /** out[o + j] += Σ_i x[xo + i] · wt[wo + j·n + i] for j < m: rows of a transposed kernel from `wo`. */
 export function addMatVecT(x: Float64Array, xo: number, n: number, wt: Float32Array, wo: number, out: Float64Array, o: number, m: number): void {
+  const k = wasmFor(n * m);
+  if (k) return denseTWasm(k, x, xo, 1, n, wt, wo, null, out, o, m, true);
   for (let j = 0; j < m; j++) out[o + j]! += dot(x, xo, wt, wo + j * n, n);
 }
 
@@ -659,25 +666,311 @@ export function copyStrided(
  * ignored. Runs once per tensor when the module loads; needs no `atob` or `Buffer`.
  */
 export function decodeFloat32(text: string): Float32Array {
+  const bytes = decodeBase64(text);
+  const count = bytes.length >> 2;
+  // On little-endian engines (all current ones) the bytes are the array: no copy, exact bits.
+  if (littleEndian()) return new Float32Array(bytes.buffer, 0, count);
+  const view = new DataView(bytes.buffer, 0, bytes.length);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+/**
+ * Decodes weights written with `--weights f16`: base64 of little-endian IEEE binary16 values, widened
+ * exactly to float32 once when the module loads (bit operations; subnormal halves by multiplication).
+ */
+export function decodeFloat16(text: string): Float32Array {
+  const bytes = decodeBase64(text);
+  const out = new Float32Array(bytes.length >> 1);
+  const bits = new Uint32Array(out.buffer);
+  for (let i = 0; i < out.length; i++) {
+    const h = bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
+    const sign = (h & 0x8000) << 16;
+    const e = (h >> 10) & 0x1f;
+    const m = h & 0x3ff;
+    if (e === 0) out[i] = (sign ? -m : m) * 5.960464477539063e-8; // m · 2^-24, ±0 kept
+    else bits[i] = sign | ((e === 0x1f ? 0xff : e + 112) << 23) | (m << 13); // rebias 15 → 127
+  }
+  return out;
+}
+
+function littleEndian(): boolean {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+}
+
+/**
+ * Bytes of base64 text, white space and '=' padding skipped: whole quartets of digits at a time,
+ * one character at a time around anything else.
+ */
+function decodeBase64(text: string): Uint8Array {
   const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const value = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) value[digits.charCodeAt(i)] = i;
   const bytes = new Uint8Array(Math.floor((text.length * 3) / 4));
+  const length = text.length;
   let n = 0;
   let bits = 0;
   let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const d = digits.indexOf(text[i]!);
+  let i = 0;
+  while (i < length) {
+    if (count === 0 && i + 4 <= length) {
+      const c0 = text.charCodeAt(i);
+      const c1 = text.charCodeAt(i + 1);
+      const c2 = text.charCodeAt(i + 2);
+      const c3 = text.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) < 128) {
+        const d0 = value[c0]!;
+        const d1 = value[c1]!;
+        const d2 = value[c2]!;
+        const d3 = value[c3]!;
+        if ((d0 | d1 | d2 | d3) >= 0) {
+          const v = (d0 << 18) | (d1 << 12) | (d2 << 6) | d3;
+          bytes[n] = v >> 16;
+          bytes[n + 1] = (v >> 8) & 0xff;
+          bytes[n + 2] = v & 0xff;
+          n += 3;
+          i += 4;
+          continue;
+        }
+      }
+    }
+    const c = text.charCodeAt(i++);
+    const d = c < 128 ? value[c]! : -1;
     if (d < 0) continue; // white space and '=' padding
-    bits = (bits << 6) | d;
+    bits = ((bits << 6) | d) & 0xffffff;
     count += 6;
     if (count >= 8) {
       count -= 8;
       bytes[n++] = (bits >> count) & 0xff;
     }
   }
-  const view = new DataView(bytes.buffer, 0, n);
-  const out = new Float32Array(n >> 2);
-  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
-  return out;
+  return bytes.subarray(0, n);
+}
+
+// ---- WebAssembly SIMD kernels ---------------------------------------------------------------------
+// `dense`, `denseT` and `addMatVecT` run in a small wasm module where WebAssembly SIMD exists. Its
+// kernels (scripts/kernels/simd-kernels.ts) do the JS loops' float64 arithmetic in the same order
+// with f64x2 instructions, so both paths give the same bits; JS stays the fallback (Hermes/React
+// Native have no WebAssembly). Weights are copied into the module's memory the first time a product
+// uses them; inputs and outputs are copied in and out around each call (O(n + m) for O(n·m) work).
+
+/** Which kernels run matrix products: "auto" (wasm for products of at least WASM_AUTO_MIN_MACS
+ * multiply-adds where WebAssembly SIMD exists), "js" (never wasm) or "wasm" (every product). */
+export type KernelChoice = "auto" | "js" | "wasm";
+
+/** The part of the WebAssembly API used here, declared so that modules compile without DOM or Node types. */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface WasmKernels {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  readonly dotRows: (x: number, n: number, w: number, m: number, out: number) => void;
+  readonly axpyRows: (x: number, n: number, w: number, m: number, out: number) => void;
+  f64: Float64Array;
+  f32: Float32Array;
+  /** First free byte (a bump allocator: weights stay for the module's life). */
+  top: number;
+  readonly placed: WeakMap<Float32Array, number>;
+  scratch: number;
+  scratchBytes: number;
+}
+
+// The engine's globals, declared in this module's scope: modules compile without DOM or Node types,
+// and Hermes (no WebAssembly) or a browser (no process) just finds them undefined.
+declare const WebAssembly: WasmApi | undefined;
+declare const process: { readonly env?: Readonly<Record<string, string | undefined>> } | undefined;
+
+/** Below this many multiply-adds the copies and the call cost more than wasm saves ("auto"). */
+const WASM_AUTO_MIN_MACS = 1024;
+
+let kernelChoice: KernelChoice = kernelChoiceFromEnv();
+/** undefined: not tried yet; null: WebAssembly SIMD unavailable. */
+let wasmKernels: WasmKernels | null | undefined;
+
+/**
+ * Chooses the kernels for every module using this runtime ("auto" by default, or the environment
+ * variable KERAS2TS_KERNELS where `process.env` exists). "wasm" throws where WebAssembly SIMD is unavailable.
+ */
+export function setKernels(choice: KernelChoice): void {
+  if (choice === "wasm" && !loadWasmKernels()) throw new Error("keras2ts: WebAssembly SIMD is not available in this engine");
+  kernelChoice = choice;
+}
+
+/** True where the WebAssembly SIMD kernels can run (compiles them on first call). */
+export function wasmKernelsAvailable(): boolean {
+  return loadWasmKernels() !== null;
+}
+
+/** Bytes of wasm memory in use (weights copied there, scratch): 0 while no product has run in wasm. */
+export function wasmMemoryBytes(): number {
+  return wasmKernels ? wasmKernels.top : 0;
+}
+
+function kernelChoiceFromEnv(): KernelChoice {
+  const value = typeof process === "undefined" ? undefined : process?.env?.["KERAS2TS_KERNELS"];
+  return value === "js" || value === "wasm" ? value : "auto";
+}
+
+/** The kernels to run a product of `macs` multiply-adds with, or null for the JS loops. */
+function wasmFor(macs: number): WasmKernels | null {
+  if (kernelChoice === "js" || (kernelChoice === "auto" && macs < WASM_AUTO_MIN_MACS)) return null;
+  return wasmKernels === undefined ? loadWasmKernels() : wasmKernels;
+}
+
+function loadWasmKernels(): WasmKernels | null {
+  if (wasmKernels !== undefined) return wasmKernels;
+  wasmKernels = null;
+  const api = typeof WebAssembly === "undefined" ? undefined : WebAssembly;
+  try {
+    const bytes = wasmKernelBytes();
+    // validate() is the SIMD probe: an engine without SIMD rejects the module.
+    if (!api || !api.validate(bytes)) return null;
+    const exports = new api.Instance(new api.Module(bytes), {}).exports;
+    const memory = exports["memory"] as WasmKernels["memory"];
+    wasmKernels = {
+      memory,
+      dotRows: exports["dotRows"] as WasmKernels["dotRows"],
+      axpyRows: exports["axpyRows"] as WasmKernels["axpyRows"],
+      f64: new Float64Array(memory.buffer),
+      f32: new Float32Array(memory.buffer),
+      top: 0,
+      placed: new WeakMap(),
+      scratch: 0,
+      scratchBytes: 0,
+    };
+  } catch {
+    wasmKernels = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
+  }
+  return wasmKernels;
+}
+
+/** Byte address of `bytes` new bytes (16-aligned), growing the memory (and remaking the views) when needed. */
+function wasmAlloc(k: WasmKernels, bytes: number): number {
+  const at = k.top;
+  k.top = Math.ceil((at + bytes) / 16) * 16;
+  if (k.top > k.memory.buffer.byteLength) {
+    k.memory.grow(Math.ceil((k.top - k.memory.buffer.byteLength) / 65536));
+    k.f64 = new Float64Array(k.memory.buffer);
+    k.f32 = new Float32Array(k.memory.buffer);
+  }
+  return at;
+}
+
+/** Byte address of a weight tensor in wasm memory, copied there the first time it is used. */
+function wasmWeights(k: WasmKernels, w: Float32Array): number {
+  let at = k.placed.get(w);
+  if (at === undefined) {
+    at = wasmAlloc(k, w.length * 4);
+    k.f32.set(w, at / 4);
+    k.placed.set(w, at);
+  }
+  return at;
+}
+
+/** Byte address of a scratch area of at least `bytes`, reused by every call (JS runs one call at a time). */
+function wasmScratch(k: WasmKernels, bytes: number): number {
+  if (k.scratchBytes < bytes) {
+    k.scratch = wasmAlloc(k, bytes);
+    k.scratchBytes = bytes;
+  }
+  return k.scratch;
+}
+
+/** `denseT` (or, with `accumulate`, `addMatVecT`) through the wasm `dotRows` kernel. */
+function denseTWasm(
+  k: WasmKernels, x: Float64Array, xo: number, rows: number, n: number, wt: Float32Array, wo: number,
+  bias: Float32Array | null, out: Float64Array, o: number, m: number, accumulate: boolean,
+): void {
+  const w = wasmWeights(k, wt) + wo * 4;
+  const xs = wasmScratch(k, (n + m) * 8);
+  const f64 = k.f64;
+  const xi = xs / 8;
+  const oi = xi + n;
+  for (let r = 0; r < rows; r++) {
+    const xb = xo + r * n;
+    const ob = o + r * m;
+    for (let i = 0; i < n; i++) f64[xi + i] = x[xb + i]!;
+    k.dotRows(xs, n, w, m, xs + n * 8);
+    if (accumulate) for (let j = 0; j < m; j++) out[ob + j]! += f64[oi + j]!;
+    else for (let j = 0; j < m; j++) out[ob + j] = (bias ? bias[j]! : 0) + f64[oi + j]!;
+  }
+}
+
+/** `dense` through the wasm `axpyRows` kernel. */
+function denseWasm(
+  k: WasmKernels, x: Float64Array, xo: number, rows: number, n: number, w: Float32Array,
+  bias: Float32Array | null, out: Float64Array, o: number, m: number,
+): void {
+  const wa = wasmWeights(k, w);
+  const xs = wasmScratch(k, (n + m) * 8);
+  const f64 = k.f64;
+  const xi = xs / 8;
+  const oi = xi + n;
+  for (let r = 0; r < rows; r++) {
+    const xb = xo + r * n;
+    const ob = o + r * m;
+    for (let i = 0; i < n; i++) f64[xi + i] = x[xb + i]!;
+    if (bias) for (let j = 0; j < m; j++) f64[oi + j] = bias[j]!;
+    else f64.fill(0, oi, oi + m);
+    k.axpyRows(xs, n, wa, m, xs + n * 8);
+    for (let j = 0; j < m; j++) out[ob + j] = f64[oi + j]!;
+  }
+}
+
+/** The kernel module (written by `npm run kernels` from scripts/kernels/simd-kernels.ts; a test checks they match). */
+function wasmKernelBytes(): Uint8Array {
+  // kernel-bytes:start
+  const hex =
+    "0061736d0100000001110260057f7f7f7f7f0060057f7f7f7f7f0003030200010503010001071f03066d656d6f727902" +
+    "0007646f74526f777300000861787079526f777300010afd0e02c00817017f017f017f017f017c017b017b017b017b01" +
+    "7f017c017b017b017f017c017b017b017f017c017b017b017f017c200141027421084100210502400340200541046a20" +
+    "034a0d01fd0c00000000000000000000000000000000210cfd0c00000000000000000000000000000000210d20022005" +
+    "41006a20086c6a210efd0c000000000000000000000000000000002110fd0c0000000000000000000000000000000021" +
+    "112002200541016a20086c6a2112fd0c000000000000000000000000000000002114fd0c000000000000000000000000" +
+    "0000000021152002200541026a20086c6a2116fd0c000000000000000000000000000000002118fd0c00000000000000" +
+    "00000000000000000021192002200541036a20086c6a211a410021062000210702400340200641046a20014a0d012007" +
+    "fd000300210a2007fd000310210b200c200a200efd5d0200fd5ffdf201fdf001210c200d200b200efd5d0208fd5ffdf2" +
+    "01fdf001210d200e41106a210e2010200a2012fd5d0200fd5ffdf201fdf00121102011200b2012fd5d0208fd5ffdf201" +
+    "fdf0012111201241106a21122014200a2016fd5d0200fd5ffdf201fdf00121142015200b2016fd5d0208fd5ffdf201fd" +
+    "f0012115201641106a21162018200a201afd5d0200fd5ffdf201fdf00121182019200b201afd5d0208fd5ffdf201fdf0" +
+    "012119201a41106a211a200741206a2107200641046a21060c000b0b200cfd2100210f2010fd210021132014fd210021" +
+    "172018fd2100211b02400340200620014e0d0120072b03002109200f2009200e2a0200bba2a0210f200e41046a210e20" +
+    "13200920122a0200bba2a02113201241046a21122017200920162a0200bba2a02117201641046a2116201b2009201a2a" +
+    "0200bba2a0211b201a41046a211a200741086a2107200641016a21060c000b0b200420054103746a200f200cfd2101a0" +
+    "200dfd2100200dfd2101a0a0390300200420054103746a20132010fd2101a02011fd21002011fd2101a0a03903082004" +
+    "20054103746a20172014fd2101a02015fd21002015fd2101a0a0390310200420054103746a201b2018fd2101a02019fd" +
+    "21002019fd2101a0a0390318200541046a21050c000b0b02400340200541016a20034a0d01fd0c000000000000000000" +
+    "00000000000000210cfd0c00000000000000000000000000000000210d2002200541006a20086c6a210e410021062000" +
+    "210702400340200641046a20014a0d012007fd000300210a2007fd000310210b200c200a200efd5d0200fd5ffdf201fd" +
+    "f001210c200d200b200efd5d0208fd5ffdf201fdf001210d200e41106a210e200741206a2107200641046a21060c000b" +
+    "0b200cfd2100210f02400340200620014e0d0120072b03002109200f2009200e2a0200bba2a0210f200e41046a210e20" +
+    "0741086a2107200641016a21060c000b0b200420054103746a200f200cfd2101a0200dfd2100200dfd2101a0a0390300" +
+    "200541016a21050c000b0b0bb8060c017f017f017f017f017f017f017f017f017c017c017b017b200341027421094100" +
+    "2105200021072002210802400340200520014e0d0120072b0300210d0240200541016a20014e0d0020072b0308210e20" +
+    "0d440000000000000000610d00200e440000000000000000610d00200820096a210c200dfd14210f200efd1421104100" +
+    "21062004210a2008210b02400340200641086a20034a0d01200a200afd000300200f200bfd5d0200fd5ffdf201fdf001" +
+    "2010200cfd5d0200fd5ffdf201fdf001fd0b0300200a200afd000310200f200bfd5d0208fd5ffdf201fdf0012010200c" +
+    "fd5d0208fd5ffdf201fdf001fd0b0310200a200afd000320200f200bfd5d0210fd5ffdf201fdf0012010200cfd5d0210" +
+    "fd5ffdf201fdf001fd0b0320200a200afd000330200f200bfd5d0218fd5ffdf201fdf0012010200cfd5d0218fd5ffdf2" +
+    "01fdf001fd0b0330200a41c0006a210a200b41206a210b200c41206a210c200641086a21060c000b0b02400340200641" +
+    "026a20034a0d01200a200afd000300200f200bfd5d0200fd5ffdf201fdf0012010200cfd5d0200fd5ffdf201fdf001fd" +
+    "0b0300200a41106a210a200b41086a210b200c41086a210c200641026a21060c000b0b20062003480440200a200a2b03" +
+    "00200d200b2a0200bba2a0200e200c2a0200bba2a03903000b200741106a2107200820094101746a2108200541026a21" +
+    "050c010b200d440000000000000000620440200dfd14210f410021062004210a2008210b02400340200641086a20034a" +
+    "0d01200a200afd000300200f200bfd5d0200fd5ffdf201fdf001fd0b0300200a200afd000310200f200bfd5d0208fd5f" +
+    "fdf201fdf001fd0b0310200a200afd000320200f200bfd5d0210fd5ffdf201fdf001fd0b0320200a200afd000330200f" +
+    "200bfd5d0218fd5ffdf201fdf001fd0b0330200a41c0006a210a200b41206a210b200641086a21060c000b0b02400340" +
+    "200641026a20034a0d01200a200afd000300200f200bfd5d0200fd5ffdf201fdf001fd0b0300200a41106a210a200b41" +
+    "086a210b200641026a21060c000b0b20062003480440200a200a2b0300200d200b2a0200bba2a03903000b0b20074108" +
+    "6a2107200820096a2108200541016a21050c000b0b0b";
+  // kernel-bytes:end
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
 }
 
 // ---- inputs and outputs --------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 /**
  * Conformance: every case in ../shared/fixtures/keras, generated from every file format it ships,
- * must reproduce Keras' own `predict` outputs within the case's atol/rtol. Cases whose layers are
- * not supported yet must fail with the clear unsupported error, and are listed here, never passed.
+ * must reproduce Keras' own `predict` outputs within the case's atol/rtol, with the runtime's
+ * JavaScript kernels and again with its WebAssembly SIMD kernels (which must give the same bits).
+ * Cases whose layers are not supported yet must fail with the clear unsupported error, and are
+ * listed here, never passed.
  */
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KerasError } from "../generator/index.js";
 import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, samples, worstExcess, type GeneratedModule, type KerasCase, type TensorData } from "./helpers/cases.js";
@@ -11,6 +14,12 @@ import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, sampl
 /** Cases not supported yet, with the text their error must contain. Shrinks as support grows. */
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
 };
+
+/** The runtime written beside a generated module, as far as choosing kernels goes. */
+interface KernelControls {
+  setKernels(choice: "auto" | "js" | "wasm"): void;
+  wasmMemoryBytes(): number;
+}
 
 function checkOutputs(got: Float32Array[], want: TensorData[], sample: number, c: KerasCase): void {
   expect(got.length).toBe(want.length);
@@ -21,8 +30,9 @@ function checkOutputs(got: Float32Array[], want: TensorData[], sample: number, c
   });
 }
 
-function runCase(mod: GeneratedModule, c: KerasCase): number {
-  let checked = 0;
+/** Runs every sample (or step) of a case, checks it against Keras, and returns the outputs. */
+function runCase(mod: GeneratedModule, c: KerasCase): Float32Array[][] {
+  const results: Float32Array[][] = [];
   if (c.steps) {
     const session = mod.createSession();
     for (const step of c.steps) {
@@ -31,18 +41,26 @@ function runCase(mod: GeneratedModule, c: KerasCase): number {
         continue;
       }
       const args = step.inputs!.map((t) => samples(t)[0]!);
-      checkOutputs(asList(session.predict(...args)).map((a) => a.slice()), step.outputs!, 0, c);
-      checked++;
+      const got = asList(session.predict(...args)).map((a) => a.slice());
+      checkOutputs(got, step.outputs!, 0, c);
+      results.push(got);
     }
-    return checked;
+    return results;
   }
+  mod.resetStates?.();
   const batch = c.inputs[0]!.shape[0]!;
   for (let b = 0; b < batch; b++) {
     const args = c.inputs.map((t) => samples(t)[b]!);
-    checkOutputs(asList(mod.predict(...args)).map((a) => a.slice()), c.outputs, b, c);
-    checked++;
+    const got = asList(mod.predict(...args)).map((a) => a.slice());
+    checkOutputs(got, c.outputs, b, c);
+    results.push(got);
   }
-  return checked;
+  return results;
+}
+
+/** Same bits (NaN matches NaN). */
+function sameBits(a: Float32Array[][], b: Float32Array[][]): boolean {
+  return a.length === b.length && a.every((outs, i) => outs.every((o, k) => o.every((v, j) => Object.is(v, b[i]![k]![j]) || (Number.isNaN(v) && Number.isNaN(b[i]![k]![j])))));
 }
 
 describe.each(caseNames())("case %s", (name) => {
@@ -58,12 +76,23 @@ describe.each(caseNames())("case %s", (name) => {
       });
       continue;
     }
-    it(`${format.label}: matches Keras within atol ${c.atol} rtol ${c.rtol}`, async () => {
+    it(`${format.label}: matches Keras within atol ${c.atol} rtol ${c.rtol}, with JS and with wasm kernels`, async () => {
       const path = await generateInto(`conformance/${name}/${format.label}`, format);
       const mod = (await import(path)) as GeneratedModule;
+      const kernels = (await import(join(dirname(path), "keras2ts-runtime.ts"))) as KernelControls;
       expect(mod.inputs.map((i) => i.name)).toEqual(c.inputs.map((i) => i.name));
       expect(mod.outputs.map((o) => o.name)).toEqual(c.outputs.map((o) => o.name));
-      expect(runCase(mod, c)).toBeGreaterThan(0);
+      kernels.setKernels("js");
+      const js = runCase(mod, c);
+      expect(js.length).toBeGreaterThan(0);
+      expect(kernels.wasmMemoryBytes()).toBe(0);
+      kernels.setKernels("wasm"); // every matrix product in wasm, however small
+      const wasm = runCase(mod, c);
+      kernels.setKernels("auto");
+      // The wasm path really ran wherever the module has a matrix product.
+      const products = /\b(dense|denseT|addMatVecT)\(/.test(readFileSync(path, "utf8"));
+      expect(kernels.wasmMemoryBytes() > 0).toBe(products);
+      expect(sameBits(js, wasm), "wasm kernels give the JS kernels' bits").toBe(true);
     });
   }
 });

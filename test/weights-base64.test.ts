@@ -24,15 +24,17 @@ describe("decodeFloat32", () => {
 });
 
 describe.each(["lstm_default", "functional_multi_io", "bidirectional"])("%s", (name) => {
-  it("computes bit-identically to the literal module, compiles under --strict, and is smaller", async () => {
+  it("computes bit-identically to the literal module (TS, inlined, JS), compiles under --strict, and is smaller", async () => {
     const dir = join(FIXTURES, name);
     const format = caseFormats(dir)[0]!;
     const literalPath = await generateInto(`base64/${name}/literal`, format);
     const base64Path = await generateInto(`base64/${name}/base64`, format, { weightEncoding: "base64" });
     const inlinePath = await generateInto(`base64/${name}/inline`, format, { weightEncoding: "base64", inlineRuntime: true });
+    // JavaScript output keeps the decodeFloat32 import, which only the weights (after the transpiled code) use.
+    const jsPath = await generateInto(`base64/${name}/js`, format, { weightEncoding: "base64", language: "js" }, "model.mjs");
     expect(typecheck([base64Path, inlinePath])).toEqual([]);
     expect(readFileSync(base64Path).length).toBeLessThan(readFileSync(literalPath).length);
-    const mods = (await Promise.all([literalPath, base64Path, inlinePath].map((p) => import(p)))) as GeneratedModule[];
+    const mods = (await Promise.all([literalPath, base64Path, inlinePath, jsPath].map((p) => import(p)))) as GeneratedModule[];
     const c = readCase(dir);
     for (let b = 0; b < c.inputs[0]!.shape[0]!; b++) {
       const args = c.inputs.map((t) => samples(t)[b]!);

@@ -62,3 +62,71 @@ function base64Of(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
+
+const f32 = new Float32Array(1);
+const f32Bits = new Uint32Array(f32.buffer);
+
+/** The IEEE 754 binary16 bits nearest to a float32 value (ties to even; overflow to ±Infinity). */
+export function float16Bits(value: number): number {
+  f32[0] = value;
+  const x = f32Bits[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  const mant = x & 0x7fffff;
+  if (exp === 0xff) return mant === 0 ? sign | 0x7c00 : 0x7e00;
+  if (exp > 112) {
+    // Normal half (or overflow): drop 13 mantissa bits, rounding to even; a carry moves into the exponent.
+    if (exp > 142) return sign | 0x7c00;
+    const h = ((exp - 112) << 10) | (mant >>> 13);
+    const dropped = mant & 0x1fff;
+    const up = dropped > 0x1000 || (dropped === 0x1000 && (h & 1) === 1);
+    return sign | Math.min(h + (up ? 1 : 0), 0x7c00);
+  }
+  // Subnormal half: the 24-bit significand in units of 2^-24, rounded to even.
+  const shift = 126 - exp;
+  if (shift > 25) return sign;
+  const m = mant | (exp === 0 ? 0 : 0x800000);
+  const q = m >>> shift;
+  const rem = m & ((1 << shift) - 1);
+  const half = 1 << (shift - 1);
+  return sign | (q + (rem > half || (rem === half && (q & 1) === 1) ? 1 : 0));
+}
+
+/** The value of binary16 bits (what the runtime's decodeFloat16 computes). */
+export function float16Value(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const e = (bits >> 10) & 0x1f;
+  const m = bits & 0x3ff;
+  if (e === 0x1f) return m === 0 ? sign * Infinity : NaN;
+  return sign * (e === 0 ? m * 2 ** -24 : (1 + m / 1024) * 2 ** (e - 15));
+}
+
+/**
+ * `--weights f16`: each value rounded to the nearest float16, base64 of the little-endian halves in
+ * a template literal (about 2.7 bytes a value), widened back to float32 once at load by the
+ * runtime's `decodeFloat16`. Lossy: see `float16Error`.
+ */
+export function float16Base64Literal(data: Float32Array, indent = "  ", perLine = 96): string {
+  const bytes = new Uint8Array(data.length * 2);
+  const view = new DataView(bytes.buffer);
+  data.forEach((v, i) => view.setUint16(i * 2, float16Bits(v), true));
+  const text = base64Of(bytes);
+  const lines: string[] = [];
+  for (let i = 0; i < text.length; i += perLine) lines.push(indent + text.slice(i, i + perLine));
+  return `\`\n${lines.join("\n")}\n\``;
+}
+
+/** Largest |float16(w) − w| over the tensors, and the largest relative to |w| (finite values only). */
+export function float16Error(tensors: readonly Float32Array[]): { absolute: number; relative: number } {
+  let absolute = 0;
+  let relative = 0;
+  for (const data of tensors) {
+    for (const w of data) {
+      if (!Number.isFinite(w)) continue;
+      const d = Math.abs(float16Value(float16Bits(w)) - w);
+      if (d > absolute) absolute = d;
+      if (w !== 0 && d / Math.abs(w) > relative) relative = d / Math.abs(w);
+    }
+  }
+  return { absolute, relative };
+}

@@ -1,7 +1,8 @@
 /** Stage 4: the IR → the text of one generated TypeScript module. */
 import type { Layer, Model, Shape } from "../ir/types.js";
 import { ModuleContext } from "./context.js";
-import { float32ArrayLiteral, float32Base64Literal } from "./float32.js";
+import { KerasError } from "../errors.js";
+import { float16Base64Literal, float16Error, float32ArrayLiteral, float32Base64Literal } from "./float32.js";
 import { emitterFor } from "./layers/registry.js";
 import { commentText, identifierFrom, IdentifierPool, stringLiteral } from "./names.js";
 import { RUNTIME_FILE_BASE, runtimeExportNames, inlineRuntime } from "./runtime-source.js";
@@ -10,7 +11,7 @@ import { renderModule } from "./template.js";
 export interface EmitOptions {
   /** Timestep loops at most this long are unrolled (default 32). */
   readonly unrollLimit?: number;
-  /** How weights are written: decimal `Float32Array` literals (default) or base64 decoded at load. */
+  /** How weights are written: decimal `Float32Array` literals, base64 of float32 or of float16 decoded at load; "auto" (default) picks by size. */
   readonly weightEncoding?: WeightEncoding;
   /** Put the used runtime functions inside the module instead of importing the runtime file. */
   readonly inlineRuntime?: boolean;
@@ -29,6 +30,8 @@ const FIXED_NAMES = ["defaultSession", "Session", "session", "results", "argumen
 export interface ModuleParts {
   readonly code: string;
   readonly weights: string;
+  /** What a lossy weight encoding changed (also in the module header), for the CLI to print. */
+  readonly note?: string;
 }
 
 export function emitModule(model: Model, options: EmitOptions = {}): string {
@@ -36,7 +39,15 @@ export function emitModule(model: Model, options: EmitOptions = {}): string {
   return code + weights;
 }
 
-export type WeightEncoding = "literal" | "base64";
+/** "auto" (the default): readable literals up to AUTO_BASE64_ABOVE weight values, base64 above. */
+export type WeightEncoding = "auto" | "literal" | "base64" | "f16";
+
+/**
+ * Above this many weight values (transposed copies included) "auto" writes base64: decimal text of
+ * a large model is slow to load (the engine parses every number) and slow to type-check (tsc spends
+ * tens of seconds and over a gigabyte on a 17 MB literal module; a base64 string costs it nothing).
+ */
+export const AUTO_BASE64_ABOVE = 250_000;
 
 export function emitModuleParts(model: Model, options: EmitOptions = {}): ModuleParts {
   const pool = new IdentifierPool([...runtimeExportNames(), ...FIXED_NAMES]);
@@ -63,8 +74,11 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   const outIds = model.outputs.map((_, k) => pool.claim(`out${k}`));
 
   const stateful = ctx.states.some((s) => s.stateful);
-  const base64 = options.weightEncoding === "base64";
-  if (base64) ctx.rt("decodeFloat32");
+  const requested = options.weightEncoding ?? "auto";
+  const encoding = requested !== "auto" ? requested : ctx.weights.reduce((n, w) => n + w.data.length, 0) > AUTO_BASE64_ABOVE ? "base64" : "literal";
+  if (encoding === "base64") ctx.rt("decodeFloat32");
+  if (encoding === "f16") ctx.rt("decodeFloat16");
+  const note = encoding === "f16" ? float16Note(ctx.weights.map((w) => w.data)) : undefined;
   const body = sessionBody(model, ctx, { inputIds, paramIds, outIds }); // first: it imports runtime functions too
   const code = renderModule({
     sourceName: commentText(model.sourceName),
@@ -73,6 +87,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     inputSummary: model.inputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
     outputSummary: model.outputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
     formatNote: options.formatNote ?? "",
+    weightsNote: note ? `// ${note}\n` : "",
     runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx, options.runtimeSpecifier ?? `./${RUNTIME_FILE_BASE}.js`)) + moduleImportLines(ctx),
     inputEntries: model.inputs
       .map((io) => `  { name: ${stringLiteral(io.name)}, shape: ${publicShape(ctx.shape(io.value))}, dtype: ${stringLiteral(model.values[io.value]!.dtype)} },`)
@@ -87,12 +102,22 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   });
   const weights = ctx.weights
     .map((w) => {
-      const value = base64 ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})` : float32ArrayLiteral(w.data);
+      const value =
+        encoding === "base64" ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})`
+        : encoding === "f16" ? `${ctx.rt("decodeFloat16")}(${float16Base64Literal(w.data)})`
+        : float32ArrayLiteral(w.data);
       return `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${value};\n`;
     })
     .join("");
   const epilogue = ctx.epilogue.length > 0 ? `\n// ---- custom layer weights ----\n${ctx.epilogue.join("\n")}\n` : "";
-  return { code, weights: weights + epilogue };
+  return { code, weights: weights + epilogue, ...(note ? { note } : {}) };
+}
+
+/** The header line of a float16 module: how far rounding moved the weights (measured on every value). */
+function float16Note(tensors: readonly Float32Array[]): string {
+  const { absolute, relative } = float16Error(tensors);
+  if (!Number.isFinite(absolute)) throw new KerasError("--weights f16: a weight is beyond float16's range (±65504); use --weights base64");
+  return `Weights stored as float16 (--weights f16): largest change ${absolute.toExponential(2)} (relative ${relative.toExponential(2)}) from the float32 weights.`;
 }
 
 interface SessionIds {

@@ -1,69 +1,73 @@
 /** The shared runtime's source: written beside generated modules, or tree-shaken into them. */
 import { readFileSync } from "node:fs";
-import type { ts as TypeScript } from "ts-morph";
+import { createRequire } from "node:module";
+import type { Node } from "ts-morph";
+import type * as TsMorph from "ts-morph";
 import { packagePath } from "../paths.js";
-import { typescript } from "./module-format.js";
 
 export const RUNTIME_FILE_BASE = "keras2ts-runtime";
 
-/** One function of the runtime: its text (doc comment included, `export` dropped) and the names it mentions. */
-interface RuntimeFunction {
-  readonly text: string;
-  readonly identifiers: ReadonlySet<string>;
-}
-
 let cachedText: string | undefined;
-let cachedFunctions: Map<string, RuntimeFunction> | undefined;
+let cachedDeclarations: Map<string, Node> | undefined;
 
 export function runtimeSource(): string {
   cachedText ??= readFileSync(packagePath(`runtime/${RUNTIME_FILE_BASE}.ts`), "utf8");
   return cachedText;
 }
 
-/** Every top-level function of the runtime, in file order (parsed on first use: the compiler is slow to load). */
-function runtimeFunctions(): Map<string, RuntimeFunction> {
-  if (!cachedFunctions) {
-    const ts = typescript();
-    const source = runtimeSource();
-    const file = ts.createSourceFile("runtime.ts", source, ts.ScriptTarget.ES2020, true, ts.ScriptKind.TS);
-    cachedFunctions = new Map();
-    for (const st of file.statements) {
-      if (!ts.isFunctionDeclaration(st) || !st.name) continue;
-      const doc = ts.getLeadingCommentRanges(source, st.getFullStart())?.filter((c) => source.startsWith("/**", c.pos)).at(-1);
-      const text = source.slice(doc?.pos ?? st.getStart(), st.getEnd()).replace(/^export /m, "");
-      cachedFunctions.set(st.name.text, { text, identifiers: identifiersIn(ts, st) });
+/**
+ * The runtime's top-level declarations by name, in file order: functions, and the variables, types and
+ * interfaces they use (the WebAssembly kernels keep state in module variables).
+ */
+function runtimeDeclarations(): Map<string, Node> {
+  if (!cachedDeclarations) {
+    // Loaded on first use: ts-morph (and the compiler under it) is slow to load and unneeded when a run fails early.
+    const { Project, Node } = createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
+    const project = new Project({ useInMemoryFileSystem: true });
+    const file = project.createSourceFile("runtime.ts", runtimeSource());
+    const entries: [string, TsMorph.Node][] = [];
+    for (const statement of file.getStatements()) {
+      if (Node.isFunctionDeclaration(statement) || Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement)) {
+        entries.push([statement.getName()!, statement]);
+      } else if (Node.isVariableStatement(statement)) {
+        for (const d of statement.getDeclarations()) entries.push([d.getName(), statement]);
+      }
     }
+    cachedDeclarations = new Map(entries);
   }
-  return cachedFunctions;
+  return cachedDeclarations;
 }
 
-function identifiersIn(ts: typeof TypeScript, node: TypeScript.Node): Set<string> {
-  const names = new Set<string>();
-  const visit = (n: TypeScript.Node): void => {
-    if (ts.isIdentifier(n)) names.add(n.text);
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return names;
-}
-
+/**
+ * Names of the runtime's top-level declarations (reserved in generated modules), by a line scan:
+ * ts-morph, and the compiler it bundles (a second or more of start-up), loads only for --inline-runtime.
+ */
 export function runtimeExportNames(): string[] {
-  return [...runtimeFunctions().keys()];
+  return [...runtimeSource().matchAll(/^(?:export )?(?:declare )?(?:function|const|let|interface|type) (\w+)/gm)].map((m) => m[1]!);
 }
 
-/** The named runtime functions and everything they call, in runtime-file order, without `export`. */
+/** The same names as ts-morph parses them (the test of the scan above). */
+export function runtimeDeclarationNames(): string[] {
+  return [...runtimeDeclarations().keys()];
+}
+
+/** The named runtime functions and every declaration they use, in runtime-file order, without `export`. */
 export function inlineRuntime(names: readonly string[]): string {
-  const functions = runtimeFunctions();
-  const needed = new Set<string>();
+  const declarations = runtimeDeclarations();
+  const needed = new Set<Node>();
   const visit = (name: string) => {
-    const fn = functions.get(name);
-    if (!fn || needed.has(name)) return;
-    needed.add(name);
-    fn.identifiers.forEach(visit);
+    const node = declarations.get(name);
+    if (!node || needed.has(node)) return;
+    needed.add(node);
+    for (const id of node.getDescendantsOfKind(syntaxKind().Identifier)) visit(id.getText());
   };
   names.forEach(visit);
-  return [...functions.entries()]
-    .filter(([name]) => needed.has(name))
-    .map(([, fn]) => fn.text)
+  return [...new Set(declarations.values())]
+    .filter((node) => needed.has(node))
+    .map((node) => node.getText(true).replace(/^export /m, ""))
     .join("\n\n");
+}
+
+function syntaxKind(): typeof TsMorph.SyntaxKind {
+  return (createRequire(import.meta.url)("ts-morph") as typeof TsMorph).SyntaxKind;
 }

@@ -11,6 +11,8 @@ export interface ModuleSlots {
   readonly outputSummary: string;
   /** "" or one comment line naming the JavaScript module format. */
   readonly formatNote: string;
+  /** A header comment line about the weight encoding (ending in a newline), or "". */
+  readonly weightsNote: string;
   readonly runtimeImport: string;
   readonly inputEntries: string;
   readonly outputEntries: string;

@@ -72,8 +72,12 @@ function tanh(x) {
 /**
  * out[o + r·m + j] = bias[j] + Σ_i x[xo + r·n + i] · w[i·m + j] for each of `rows` rows:
  * a Dense layer (kernel (n, m), row-major as Keras stores it) applied along the last axis.
+ * Zero inputs are skipped (a one-hot row costs one row of work).
  */
 function dense(x, xo, rows, n, w, bias, out, o, m) {
+    const k = wasmFor(rows * n * m);
+    if (k)
+        return denseWasm(k, x, xo, rows, n, w, bias, out, o, m);
     for (let r = 0; r < rows; r++) {
         const xb = xo + r * n;
         const ob = o + r * m;
@@ -98,6 +102,9 @@ function dense(x, xo, rows, n, w, bias, out, o, m) {
  * (four partial sums), about twice as fast as walking Keras' (n, m) layout for dense inputs.
  */
 function denseT(x, xo, rows, n, wt, bias, out, o, m) {
+    const k = wasmFor(rows * n * m);
+    if (k)
+        return denseTWasm(k, x, xo, rows, n, wt, 0, bias, out, o, m, false);
     for (let r = 0; r < rows; r++) {
         const xb = xo + r * n;
         const ob = o + r * m;
@@ -107,6 +114,9 @@ function denseT(x, xo, rows, n, wt, bias, out, o, m) {
 }
 /** out[o + j] += Σ_i x[xo + i] · wt[wo + j·n + i] for j < m: rows of a transposed kernel from `wo`. */
 function addMatVecT(x, xo, n, wt, wo, out, o, m) {
+    const k = wasmFor(n * m);
+    if (k)
+        return denseTWasm(k, x, xo, 1, n, wt, wo, null, out, o, m, true);
     for (let j = 0; j < m; j++)
         out[o + j] += dot(x, xo, wt, wo + j * n, n);
 }
@@ -126,6 +136,173 @@ function dot(a, ao, b, bo, n) {
     for (; i < n; i++)
         s0 += a[ao + i] * b[bo + i];
     return s0 + s1 + (s2 + s3);
+}
+/** Below this many multiply-adds the copies and the call cost more than wasm saves ("auto"). */
+const WASM_AUTO_MIN_MACS = 1024;
+let kernelChoice = kernelChoiceFromEnv();
+/** undefined: not tried yet; null: WebAssembly SIMD unavailable. */
+let wasmKernels;
+function kernelChoiceFromEnv() {
+    const value = typeof process === "undefined" ? undefined : process?.env?.["KERAS2TS_KERNELS"];
+    return value === "js" || value === "wasm" ? value : "auto";
+}
+/** The kernels to run a product of `macs` multiply-adds with, or null for the JS loops. */
+function wasmFor(macs) {
+    if (kernelChoice === "js" || (kernelChoice === "auto" && macs < WASM_AUTO_MIN_MACS))
+        return null;
+    return wasmKernels === undefined ? loadWasmKernels() : wasmKernels;
+}
+function loadWasmKernels() {
+    if (wasmKernels !== undefined)
+        return wasmKernels;
+    wasmKernels = null;
+    const api = typeof WebAssembly === "undefined" ? undefined : WebAssembly;
+    try {
+        const bytes = wasmKernelBytes();
+        // validate() is the SIMD probe: an engine without SIMD rejects the module.
+        if (!api || !api.validate(bytes))
+            return null;
+        const exports = new api.Instance(new api.Module(bytes), {}).exports;
+        const memory = exports["memory"];
+        wasmKernels = {
+            memory,
+            dotRows: exports["dotRows"],
+            axpyRows: exports["axpyRows"],
+            f64: new Float64Array(memory.buffer),
+            f32: new Float32Array(memory.buffer),
+            top: 0,
+            placed: new WeakMap(),
+            scratch: 0,
+            scratchBytes: 0,
+        };
+    }
+    catch {
+        wasmKernels = null; // e.g. a Content-Security-Policy without 'wasm-unsafe-eval'
+    }
+    return wasmKernels;
+}
+/** Byte address of `bytes` new bytes (16-aligned), growing the memory (and remaking the views) when needed. */
+function wasmAlloc(k, bytes) {
+    const at = k.top;
+    k.top = Math.ceil((at + bytes) / 16) * 16;
+    if (k.top > k.memory.buffer.byteLength) {
+        k.memory.grow(Math.ceil((k.top - k.memory.buffer.byteLength) / 65536));
+        k.f64 = new Float64Array(k.memory.buffer);
+        k.f32 = new Float32Array(k.memory.buffer);
+    }
+    return at;
+}
+/** Byte address of a weight tensor in wasm memory, copied there the first time it is used. */
+function wasmWeights(k, w) {
+    let at = k.placed.get(w);
+    if (at === undefined) {
+        at = wasmAlloc(k, w.length * 4);
+        k.f32.set(w, at / 4);
+        k.placed.set(w, at);
+    }
+    return at;
+}
+/** Byte address of a scratch area of at least `bytes`, reused by every call (JS runs one call at a time). */
+function wasmScratch(k, bytes) {
+    if (k.scratchBytes < bytes) {
+        k.scratch = wasmAlloc(k, bytes);
+        k.scratchBytes = bytes;
+    }
+    return k.scratch;
+}
+/** `denseT` (or, with `accumulate`, `addMatVecT`) through the wasm `dotRows` kernel. */
+function denseTWasm(k, x, xo, rows, n, wt, wo, bias, out, o, m, accumulate) {
+    const w = wasmWeights(k, wt) + wo * 4;
+    const xs = wasmScratch(k, (n + m) * 8);
+    const f64 = k.f64;
+    const xi = xs / 8;
+    const oi = xi + n;
+    for (let r = 0; r < rows; r++) {
+        const xb = xo + r * n;
+        const ob = o + r * m;
+        for (let i = 0; i < n; i++)
+            f64[xi + i] = x[xb + i];
+        k.dotRows(xs, n, w, m, xs + n * 8);
+        if (accumulate)
+            for (let j = 0; j < m; j++)
+                out[ob + j] += f64[oi + j];
+        else
+            for (let j = 0; j < m; j++)
+                out[ob + j] = (bias ? bias[j] : 0) + f64[oi + j];
+    }
+}
+/** `dense` through the wasm `axpyRows` kernel. */
+function denseWasm(k, x, xo, rows, n, w, bias, out, o, m) {
+    const wa = wasmWeights(k, w);
+    const xs = wasmScratch(k, (n + m) * 8);
+    const f64 = k.f64;
+    const xi = xs / 8;
+    const oi = xi + n;
+    for (let r = 0; r < rows; r++) {
+        const xb = xo + r * n;
+        const ob = o + r * m;
+        for (let i = 0; i < n; i++)
+            f64[xi + i] = x[xb + i];
+        if (bias)
+            for (let j = 0; j < m; j++)
+                f64[oi + j] = bias[j];
+        else
+            f64.fill(0, oi, oi + m);
+        k.axpyRows(xs, n, wa, m, xs + n * 8);
+        for (let j = 0; j < m; j++)
+            out[ob + j] = f64[oi + j];
+    }
+}
+/** The kernel module (written by `npm run kernels` from scripts/kernels/simd-kernels.ts; a test checks they match). */
+function wasmKernelBytes() {
+    // kernel-bytes:start
+    const hex = "0061736d0100000001110260057f7f7f7f7f0060057f7f7f7f7f0003030200010503010001071f03066d656d6f727902" +
+        "0007646f74526f777300000861787079526f777300010afd0e02c00817017f017f017f017f017c017b017b017b017b01" +
+        "7f017c017b017b017f017c017b017b017f017c017b017b017f017c200141027421084100210502400340200541046a20" +
+        "034a0d01fd0c00000000000000000000000000000000210cfd0c00000000000000000000000000000000210d20022005" +
+        "41006a20086c6a210efd0c000000000000000000000000000000002110fd0c0000000000000000000000000000000021" +
+        "112002200541016a20086c6a2112fd0c000000000000000000000000000000002114fd0c000000000000000000000000" +
+        "0000000021152002200541026a20086c6a2116fd0c000000000000000000000000000000002118fd0c00000000000000" +
+        "00000000000000000021192002200541036a20086c6a211a410021062000210702400340200641046a20014a0d012007" +
+        "fd000300210a2007fd000310210b200c200a200efd5d0200fd5ffdf201fdf001210c200d200b200efd5d0208fd5ffdf2" +
+        "01fdf001210d200e41106a210e2010200a2012fd5d0200fd5ffdf201fdf00121102011200b2012fd5d0208fd5ffdf201" +
+        "fdf0012111201241106a21122014200a2016fd5d0200fd5ffdf201fdf00121142015200b2016fd5d0208fd5ffdf201fd" +
+        "f0012115201641106a21162018200a201afd5d0200fd5ffdf201fdf00121182019200b201afd5d0208fd5ffdf201fdf0" +
+        "012119201a41106a211a200741206a2107200641046a21060c000b0b200cfd2100210f2010fd210021132014fd210021" +
+        "172018fd2100211b02400340200620014e0d0120072b03002109200f2009200e2a0200bba2a0210f200e41046a210e20" +
+        "13200920122a0200bba2a02113201241046a21122017200920162a0200bba2a02117201641046a2116201b2009201a2a" +
+        "0200bba2a0211b201a41046a211a200741086a2107200641016a21060c000b0b200420054103746a200f200cfd2101a0" +
+        "200dfd2100200dfd2101a0a0390300200420054103746a20132010fd2101a02011fd21002011fd2101a0a03903082004" +
+        "20054103746a20172014fd2101a02015fd21002015fd2101a0a0390310200420054103746a201b2018fd2101a02019fd" +
+        "21002019fd2101a0a0390318200541046a21050c000b0b02400340200541016a20034a0d01fd0c000000000000000000" +
+        "00000000000000210cfd0c00000000000000000000000000000000210d2002200541006a20086c6a210e410021062000" +
+        "210702400340200641046a20014a0d012007fd000300210a2007fd000310210b200c200a200efd5d0200fd5ffdf201fd" +
+        "f001210c200d200b200efd5d0208fd5ffdf201fdf001210d200e41106a210e200741206a2107200641046a21060c000b" +
+        "0b200cfd2100210f02400340200620014e0d0120072b03002109200f2009200e2a0200bba2a0210f200e41046a210e20" +
+        "0741086a2107200641016a21060c000b0b200420054103746a200f200cfd2101a0200dfd2100200dfd2101a0a0390300" +
+        "200541016a21050c000b0b0bb8060c017f017f017f017f017f017f017f017f017c017c017b017b200341027421094100" +
+        "2105200021072002210802400340200520014e0d0120072b0300210d0240200541016a20014e0d0020072b0308210e20" +
+        "0d440000000000000000610d00200e440000000000000000610d00200820096a210c200dfd14210f200efd1421104100" +
+        "21062004210a2008210b02400340200641086a20034a0d01200a200afd000300200f200bfd5d0200fd5ffdf201fdf001" +
+        "2010200cfd5d0200fd5ffdf201fdf001fd0b0300200a200afd000310200f200bfd5d0208fd5ffdf201fdf0012010200c" +
+        "fd5d0208fd5ffdf201fdf001fd0b0310200a200afd000320200f200bfd5d0210fd5ffdf201fdf0012010200cfd5d0210" +
+        "fd5ffdf201fdf001fd0b0320200a200afd000330200f200bfd5d0218fd5ffdf201fdf0012010200cfd5d0218fd5ffdf2" +
+        "01fdf001fd0b0330200a41c0006a210a200b41206a210b200c41206a210c200641086a21060c000b0b02400340200641" +
+        "026a20034a0d01200a200afd000300200f200bfd5d0200fd5ffdf201fdf0012010200cfd5d0200fd5ffdf201fdf001fd" +
+        "0b0300200a41106a210a200b41086a210b200c41086a210c200641026a21060c000b0b20062003480440200a200a2b03" +
+        "00200d200b2a0200bba2a0200e200c2a0200bba2a03903000b200741106a2107200820094101746a2108200541026a21" +
+        "050c010b200d440000000000000000620440200dfd14210f410021062004210a2008210b02400340200641086a20034a" +
+        "0d01200a200afd000300200f200bfd5d0200fd5ffdf201fdf001fd0b0300200a200afd000310200f200bfd5d0208fd5f" +
+        "fdf201fdf001fd0b0310200a200afd000320200f200bfd5d0210fd5ffdf201fdf001fd0b0320200a200afd000330200f" +
+        "200bfd5d0218fd5ffdf201fdf001fd0b0330200a41c0006a210a200b41206a210b200641086a21060c000b0b02400340" +
+        "200641026a20034a0d01200a200afd000300200f200bfd5d0200fd5ffdf201fdf001fd0b0300200a41106a210a200b41" +
+        "086a210b200641026a21060c000b0b20062003480440200a200a2b0300200d200b2a0200bba2a03903000b0b20074108" +
+        "6a2107200820096a2108200541016a21050c000b0b0b";
+    // kernel-bytes:end
+    const bytes = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < bytes.length; i++)
+        bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    return bytes;
 }
 /**
  * Copies one flattened input sample into a buffer. Anything that is not exactly `length` numbers is

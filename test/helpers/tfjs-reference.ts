@@ -156,9 +156,11 @@ const LAYERS: Record<string, MakeLayer> = {
 };
 
 /** Builds the tfjs twin of a loaded model; throws NoReference when some part cannot be mirrored. */
-export async function buildTfjsReference(model: Model): Promise<TfjsReference> {
+export async function buildTfjsReference(model: Model, backend: "cpu" | "wasm" = "cpu"): Promise<TfjsReference> {
   ready ??= tf.setBackend("cpu").then(() => undefined);
   await ready;
+  // The wasm backend must be registered by the caller (import "@tensorflow/tfjs-backend-wasm"): the bench does.
+  if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
   const symbols = new Map<number, Sym>();
   const inputs = model.inputs.map((io) => {
     const input = tf.input({ shape: model.values[io.value]!.shape.map((d) => (typeof d === "number" ? d : null)) });
