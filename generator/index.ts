@@ -48,6 +48,8 @@ export interface GenerateOptions extends ModelOptions {
   readonly weightEncoding?: WeightEncoding;
   /** Refuse models whose generated module would exceed this many bytes. */
   readonly maxOutputBytes?: number;
+  /** Called as generation advances (the CLI's progress line); `fraction` in [0, 1] where known. */
+  readonly onProgress?: (stage: string, fraction?: number) => void;
 }
 
 export interface GeneratedFile {
@@ -61,7 +63,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 /** Reads, builds, verifies and rewrites a model: the IR that emitters and `inspect` use. */
 export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promise<Model> {
   checkLimits(options); // every limit of GenerateOptions too: generate() passes its options here first
-  const file = await loadModelFile(bytes, options.configText, options);
+  const file = await loadModelFile(bytes, options.configText, options, options.sourceName);
   const architecture = readArchitecture(file.architecture, file.kerasVersion);
   if (/\.keras$/i.test(options.sourceName) && file.format !== "keras-zip") architecture.notes.unshift("the file is named .keras but holds HDF5 (read by content)");
   const weights = layerWeights(architecture, file);
@@ -83,19 +85,26 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
 
 /** The files to write for one model: the module, and the runtime unless it is inlined. */
 export async function generate(bytes: Uint8Array, moduleName: string, options: GenerateOptions): Promise<GeneratedFile[]> {
-  const model = await loadModel(bytes, options);
+  options.onProgress?.("reading the model");
+  return generateFromModel(await loadModel(bytes, options), moduleName, options);
+}
+
+/** `generate` for a model already loaded with `loadModel` (and the same options). */
+export function generateFromModel(model: Model, moduleName: string, options: GenerateOptions): GeneratedFile[] {
   checkOutputFloor(model, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
   const language = options.language ?? "ts";
   const { code, weights } = emitModuleParts(model, {
     inlineRuntime: options.inlineRuntime ?? false,
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
     ...(options.weightEncoding !== undefined ? { weightEncoding: options.weightEncoding } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   if (code.length + weights.length > limit) {
     throw new KerasError(`the generated module would be ${code.length + weights.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
   }
   // Weight literals are already JavaScript: only the code part goes through the transpiler.
+  if (language === "js") options.onProgress?.("transpiling to JavaScript");
   const text = language === "js" ? toJavaScript(code) + weights : code + weights;
   const files: GeneratedFile[] = [{ name: moduleName, text }];
   if (!options.inlineRuntime) {

@@ -14,6 +14,8 @@ export interface EmitOptions {
   readonly weightEncoding?: WeightEncoding;
   /** Put the used runtime functions inside the module instead of importing the runtime file. */
   readonly inlineRuntime?: boolean;
+  /** Told the stage and, while weights are printed (most of the time for big models), the share done. */
+  readonly onProgress?: (stage: string, fraction?: number) => void;
 }
 
 export const DEFAULT_UNROLL_LIMIT = 32;
@@ -38,6 +40,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   const pool = new IdentifierPool([...runtimeExportNames(), ...FIXED_NAMES]);
   const bases = layerBases(model);
   const ctx = new ModuleContext(model, model.kerasVersion, options.unrollLimit ?? DEFAULT_UNROLL_LIMIT, pool, (l) => bases.get(l)!);
+  options.onProgress?.("writing code");
 
   const inputIds = model.inputs.map((io) => {
     const id = pool.claim(`${identifierFrom(io.name)}_input`);
@@ -80,14 +83,27 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     sessionBody: body,
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
   });
+  const progress = weightProgress(ctx.weights, options.onProgress);
   const weights = ctx.weights
     .map((w) => {
+      progress(w.data.length);
       const value = base64 ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})` : float32ArrayLiteral(w.data);
       return `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${value};\n`;
     })
     .join("");
   const epilogue = ctx.epilogue.length > 0 ? `\n// ---- custom layer weights ----\n${ctx.epilogue.join("\n")}\n` : "";
   return { code, weights: weights + epilogue };
+}
+
+/** Reports the share of weight values printed so far, before each tensor of `count` values. */
+function weightProgress(weights: readonly { data: ArrayLike<number> }[], report: EmitOptions["onProgress"]): (count: number) => void {
+  if (!report) return () => {};
+  const total = weights.reduce((n, w) => n + w.data.length, 0);
+  let done = 0;
+  return (count) => {
+    report("writing weights", total === 0 ? 1 : done / total);
+    done += count;
+  };
 }
 
 interface SessionIds {
