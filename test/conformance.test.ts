@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KerasError } from "../generator/index.js";
-import { asList, caseFormats, caseNames, FIXTURES, generateInto, readCase, samples, worstExcess, type GeneratedModule, type KerasCase, type TensorData } from "./helpers/cases.js";
+import { asList, caseFormats, caseNames, FIXTURES, generateInto, generateShared, importGenerated, readCase, samples, worstExcess, type GeneratedModule, type KerasCase, type TensorData } from "./helpers/cases.js";
 
 /** Cases not supported yet, with the text their error must contain. Shrinks as support grows. */
 export const EXPECTED_UNSUPPORTED: Record<string, string> = {
@@ -70,8 +70,8 @@ describe.each(caseNames())("case %s", (name) => {
       continue;
     }
     it(`${format.label}: matches Keras within atol ${c.atol} rtol ${c.rtol}`, async () => {
-      const path = await generateInto(`conformance/${name}/${format.label}`, format);
-      const mod = (await import(path)) as GeneratedModule;
+      const path = await generateShared(format);
+      const mod = await importGenerated(path);
       expect(mod.inputs.map((i) => i.name)).toEqual(c.inputs.map((i) => i.name));
       expect(mod.outputs.map((o) => o.name)).toEqual(c.outputs.map((o) => o.name));
       expect(runCase(mod, c)).toBeGreaterThan(0);
