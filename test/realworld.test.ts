@@ -11,6 +11,9 @@ import { asList, generateInto, generateShared, importGenerated, type GeneratedMo
 import { loadRealworld, prng, REALWORLD_FILES, REALWORLD_UNSUPPORTED, realworldFormat, sampleInputs, softmaxOutputs, unlistedRealworldDirs, VARIABLE_STEPS, type RealworldFile } from "./helpers/realworld.js";
 import { typecheck } from "./helpers/typecheck.js";
 
+/** tsc --strict on the largest module (8 MB of weight literals) takes ~10 s on a quiet 2-core machine, several times that on a busy one. */
+const TIMEOUT_MS = 180_000;
+
 function checkRun(mod: GeneratedModule, model: Model, f: RealworldFile): void {
   const xs = sampleInputs(model, f.input, prng(7));
   const outs = asList(mod.predict(...xs));
@@ -52,6 +55,6 @@ describe("realworld model files", () => {
       expect(mod.inputs.map((i) => i.name)).toEqual(model.inputs.map((i) => i.name));
       expect(mod.outputs.map((o) => o.name)).toEqual(model.outputs.map((o) => o.name));
       checkRun(mod, model, f);
-    });
+    }, TIMEOUT_MS);
   });
 });
