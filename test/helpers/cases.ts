@@ -4,14 +4,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 import { generate, type GenerateOptions } from "../../generator/index.js";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const SHARED = resolve(REPO, "../shared");
 export const FIXTURES = join(SHARED, "fixtures/keras");
 export const GENERATED = join(REPO, "test/.generated");
-/** Modules generated once per `vitest run` and shared by the test files that need the same one (emptied by test/setup). */
-export const SHARED_MODULES = join(GENERATED, "shared");
+
 
 export interface TensorData {
   name: string;
@@ -107,14 +107,14 @@ export async function generateInto(sub: string, format: CaseFormat, options: Par
 
 /**
  * `generateInto` for plain options, shared between tests and test files of one run: the module for
- * the same file, config and options is generated once into `test/.generated/shared/<hash>/`, and
+ * the same file, config and options is generated once into `test/.generated/shared-<run>/<hash>/`, and
  * every importer of that path reuses Vite's transform of it (a multi-megabyte module costs more to
  * transform than to generate). Failures are not cached: each caller gets the generator's own error.
  */
 export async function generateShared(format: CaseFormat, options: Partial<GenerateOptions> = {}, outName = "model.ts"): Promise<string> {
   const hash = createHash("sha256");
   for (const part of [readFileSync(format.model), format.config ? readFileSync(format.config) : "", JSON.stringify(options), outName]) hash.update(part).update("\0");
-  const dir = join(SHARED_MODULES, hash.digest("hex").slice(0, 20));
+  const dir = join(inject("sharedModules"), hash.digest("hex").slice(0, 20)); // a folder of this run's (test/setup/global.ts)
   const path = join(dir, outName);
   if (existsSync(path)) return path;
   // Another worker may be writing the same module: build it aside, then move the folder in whole.
