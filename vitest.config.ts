@@ -1,10 +1,33 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * Test files that take longest, longest first (measured; see CONTRIBUTING.md "Test suite speed"). With
+ * two workers, the suite ends when its longest file does: started first, the long files overlap with
+ * everything else instead of running alone at the end (a fresh clone has no timing cache to sort by).
+ */
+const LONGEST_FIRST = ["realworld-tfjs", "atomic-output", "realworld", "cli", "custom-layers", "hostile-names", "realworld-reference", "fuzz", "layers-conv", "float32", "typecheck"];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST_FIRST.findIndex((name) => f.moduleId.endsWith(`/test/${name}.test.ts`));
+      return i < 0 ? LONGEST_FIRST.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/setup/global.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default is one worker per core minus one: a single worker on a 2-core machine.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: LongestFirst },
   },
 });

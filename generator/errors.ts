@@ -9,6 +9,17 @@ export class KerasError extends Error {
   }
 }
 
+/**
+ * An option that cannot apply to this model (e.g. `--config` with a full model file, `--timesteps`
+ * on fixed shapes): a usage error found only once the model is read. The CLI exits 2 for it.
+ */
+export class OptionError extends KerasError {
+  constructor(message: string) {
+    super(message);
+    this.name = "OptionError";
+  }
+}
+
 /** An error about one layer. */
 export function layerError(layer: { name: string; className: string }, reason: string): KerasError {
   return new KerasError(reason, layer);

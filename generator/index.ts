@@ -53,6 +53,8 @@ export interface GenerateOptions extends ModelOptions {
   readonly maxOutputBytes?: number;
   /** Keras' inputs and outputs (`--test-vectors`): a `node:test` file checking the module is written beside it. */
   readonly testVectors?: { readonly text: string; readonly sourceName: string };
+  /** Called as generation advances (the CLI's progress line); `fraction` in [0, 1] where known. */
+  readonly onProgress?: (stage: string, fraction?: number) => void;
 }
 
 export interface GeneratedFile {
@@ -68,7 +70,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 /** Reads, builds, verifies and rewrites a model: the IR that emitters and `inspect` use. */
 export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promise<Model> {
   checkLimits(options); // every limit of GenerateOptions too: generate() passes its options here first
-  const file = await loadModelFile(bytes, options.configText, options);
+  const file = await loadModelFile(bytes, options.configText, options, options.sourceName);
   const architecture = readArchitecture(file.architecture, file.kerasVersion, layerKinds);
   if (/\.keras$/i.test(options.sourceName) && file.format !== "keras-zip") architecture.notes.unshift("the file is named .keras but holds HDF5 (read by content)");
   const weights = layerWeights(architecture, file);
@@ -95,8 +97,14 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
  * The runtime takes the module's extension, so Node reads both the same way.
  */
 export async function generate(bytes: Uint8Array, moduleName: string, options: GenerateOptions): Promise<GeneratedFile[]> {
+  flavourOf(moduleName, options); // a bad module name fails before any work
+  options.onProgress?.("reading the model");
+  return generateFromModel(await loadModel(bytes, options), moduleName, options);
+}
+
+/** `generate` for a model already loaded with `loadModel` (and the same options). */
+export function generateFromModel(model: Model, moduleName: string, options: GenerateOptions): GeneratedFile[] {
   const flavour = flavourOf(moduleName, options);
-  const model = await loadModel(bytes, options);
   checkOutputFloor(model, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
   const runtimeName = `${RUNTIME_FILE_BASE}${flavour.extension}`;
   const inline = options.inlineRuntime ?? false;
@@ -107,6 +115,7 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
     formatNote: flavour.language === "ts" ? "" : formatNote(flavour.extension, flavour.format),
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
     ...(options.weightEncoding !== undefined ? { weightEncoding: options.weightEncoding } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   if (code.length + weights.length > limit) {
@@ -120,6 +129,7 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
     return [{ name: moduleName, text: header + weights, ...(note ? { note } : {}) }, ...(inline ? [] : [{ name: runtimeName, text: runtimeSource() }]), ...tests];
   }
   // Weight literals are already JavaScript: only the code part goes through the transpiler.
+  options.onProgress?.("transpiling to JavaScript");
   const files: GeneratedFile[] = [
     { name: moduleName, text: toJavaScript(header, flavour.format) + weights, ...(note ? { note } : {}) },
     { name: declarationName(moduleName), text: declarationsOf(header) },

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KerasError } from "../generator/index.js";
-import { caseFormats, caseNames, FIXTURES, generateInto } from "./helpers/cases.js";
+import { caseFormats, caseNames, FIXTURES, generateShared } from "./helpers/cases.js";
 
 /** Session code that runs on every call: createSession's body minus its one-time declarations. */
 export function perCallCode(moduleText: string): string[] {
@@ -31,7 +31,7 @@ describe("generated predict allocates nothing", () => {
     const format = caseFormats(join(FIXTURES, name))[0]!;
     let path: string;
     try {
-      path = await generateInto(`allocation/${name}`, format);
+      path = await generateShared(format);
     } catch (err) {
       if (err instanceof KerasError) return; // unsupported: asserted by the conformance suite
       throw err;

@@ -1,12 +1,26 @@
 /** The command line as users run it: exit codes, one-line errors, the files it writes. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli.js";
+import { BIN, runCli } from "./helpers/cli.js";
+import { plainH5 } from "./helpers/write-model.js";
 import { FIXTURES, GENERATED, REPO } from "./helpers/cases.js";
 
 const work = join(GENERATED, "cli");
 const lstm = join(FIXTURES, "lstm_default/model.keras");
+const weightsOnly = join(FIXTURES, "weights_only/model.weights.h5");
+const weightsOnlyJson = join(FIXTURES, "weights_only/model.json");
+
+/** The one stderr line of a failed run, checked to be exactly one line with the given exit code. */
+function errorLine(r: { code: number | null; stdout: string; stderr: string }, code: number): string {
+  expect(r, r.stderr).toMatchObject({ code, stdout: "" });
+  expect(r.stderr).toMatch(/^keras2ts: [^\n]+\n$/);
+  return r.stderr.trim();
+}
+
+/** "302.1 KB": how the summary prints a file's size. */
+const kb = (path: string) => `${(statSync(path).size / 1024).toFixed(1)} KB`;
 
 const run = (...args: string[]) => runCli(work, args);
 
@@ -41,11 +55,14 @@ describe("keras2ts generate", () => {
     expect(readFileSync(join(work, "d/model.ts")).equals(first)).toBe(true);
   });
 
-  it("fails with one line naming the file, the layer and its class, exit 1, no output", () => {
-    const r = run("generate", join(FIXTURES, "conv1d_lstm/model.keras"), "-o", "e/model.ts", "--timesteps", "0");
+  it("fails with one short line naming the file, the layer and its class, the README list and --custom, exit 1, no output", () => {
+    const r = run("generate", join(FIXTURES, "mha_encoder/model.keras"), "-o", "e/model.ts");
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/^keras2ts: .*model\.keras: /);
+    const line = r.stderr.trim();
+    expect(line).toMatch(/^keras2ts: .*mha_encoder\/model\.keras: multi_head_attention \(MultiHeadAttention\): unsupported layer class "MultiHeadAttention": /);
+    expect(line).toContain('see "Supported layers" in the keras2ts README, or implement it with --custom MultiHeadAttention=./multiheadattention.ts');
+    expect(line.slice(line.indexOf("unsupported")).length).toBeLessThan(200); // not the list of every class (over 1,000 characters before)
     expect(existsSync(join(work, "e/model.ts"))).toBe(false);
   });
 
@@ -55,12 +72,27 @@ describe("keras2ts generate", () => {
     expect(r.stderr).toBe("keras2ts: nope.keras: cannot read the model file (no such file)\n");
   });
 
-  it("rejects usage errors with exit 2", () => {
-    expect(run("generate", lstm).code).toBe(2);
-    expect(run("generate", lstm, "-o", "x.py").code).toBe(2);
-    expect(run("frobnicate").code).toBe(2);
-    expect(run("generate", lstm, "-o", "x.ts", "--weights", "hex").code).toBe(2);
-    expect(run().code).toBe(2);
+  it.each([
+    ["no command", []],
+    ["an unknown command", ["frobnicate"]],
+    ["no -o", ["generate", lstm]],
+    ["-o twice", ["generate", lstm, "-o", "u/a.ts", "-o", "u/b.ts"]],
+    ["-o with another extension", ["generate", lstm, "-o", "u/x.py"]],
+    ["an unknown flag", ["generate", lstm, "-o", "u/x.ts", "--bogus"]],
+    ["--weights hex", ["generate", lstm, "-o", "u/x.ts", "--weights", "hex"]],
+    ["--weights without a value", ["generate", lstm, "-o", "u/x.ts", "--weights"]],
+    ["--timesteps abc", ["generate", lstm, "-o", "u/x.ts", "--timesteps", "abc"]],
+    ["--timesteps 0", ["generate", lstm, "-o", "u/x.ts", "--timesteps", "0"]],
+    ["--timesteps without a value", ["generate", lstm, "-o", "u/x.ts", "--timesteps"]],
+    ["--unroll-limit -1", ["generate", lstm, "-o", "u/x.ts", "--unroll-limit", "-1"]],
+    ["--max-weights 1.5", ["generate", lstm, "-o", "u/x.ts", "--max-weights", "1.5"]],
+    ["--custom without =", ["generate", lstm, "-o", "u/x.ts", "--custom", "Scale"]],
+    ["--config twice", ["inspect", lstm, "--config", "a.json", "--config", "b.json"]],
+  ])("rejects %s with exit 2 and one line, writing nothing", (_, args) => {
+    const r = run(...args);
+    expect(r).toMatchObject({ code: 2, stdout: "" });
+    expect(r.stderr).toMatch(/^keras2ts: [^\n]+ \(run "keras2ts --help" for usage\)\n$/);
+    expect(existsSync(join(work, "u"))).toBe(false);
   });
 
   it("does not overwrite a file it did not generate unless --force", () => {
@@ -117,5 +149,108 @@ describe("keras2ts inspect", () => {
       ["bias", [64]],
     ]);
     expect(report.totalParams).toBe(2708);
+  });
+});
+
+describe("keras2ts generate: what it prints on success", () => {
+  it("one summary line on stdout (files, sizes, parameters, time) and nothing on stderr off a terminal", () => {
+    const r = run("generate", lstm, "-o", "s/model.ts");
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    const params = JSON.parse(run("inspect", lstm, "--json").stdout).totalParams as number;
+    expect(params).toBe(443);
+    const sizes = `s/model.ts \\(${kb(join(work, "s/model.ts"))}\\) and s/keras2ts-runtime.ts \\(${kb(join(work, "s/keras2ts-runtime.ts"))}\\)`;
+    expect(r.stdout).toMatch(new RegExp(`^wrote ${sizes}: 443 parameters in (\\d+ ms|\\d+\\.\\d s)\n$`));
+    const check = run("generate", lstm, "-o", "s/model.ts", "--check");
+    expect(check).toMatchObject({ code: 0, stderr: "" });
+    expect(check.stdout).toMatch(new RegExp(`^up to date: ${sizes}: 443 parameters in `));
+  });
+
+  it("prints nothing with --quiet (-q), and still writes", () => {
+    expect(run("generate", lstm, "-o", "q/model.ts", "--quiet")).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    expect(readdirSync(join(work, "q")).sort()).toEqual(["keras2ts-runtime.ts", "model.ts"]);
+    expect(run("generate", lstm, "-o", "q/model.ts", "--check", "-q")).toMatchObject({ code: 0, stdout: "", stderr: "" });
+  });
+
+  // `script` (util-linux) runs the CLI on a pseudo-terminal, as a person would; stdout and stderr share it.
+  const script = spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
+  it.skipIf(!script)("shows stage names on a terminal, redrawn in place and erased before the summary; none with --quiet", () => {
+    const onTty = (out: string) => {
+      const command = [process.execPath, BIN, "generate", lstm, "-o", out].map((a) => `'${a}'`).join(" ");
+      return spawnSync("script", ["-q", "-e", "-c", command, "/dev/null"], { cwd: work, encoding: "utf8", timeout: 60_000 });
+    };
+    const r = onTty("t/model.ts");
+    expect(r.status).toBe(0);
+    for (const stage of ["reading the model", "writing code", "writing weights 0%", "writing files"]) expect(r.stdout).toContain(`\rkeras2ts: ${stage}`);
+    expect(r.stdout).toMatch(/\r\x1b\[Kwrote t\/model\.ts \([^)]+\) and t\/keras2ts-runtime\.ts \([^)]+\): 443 parameters in [^\n]+\r?\n$/);
+    const quiet = spawnSync("script", ["-q", "-e", "-c", `'${process.execPath}' '${BIN}' generate '${lstm}' -o t2/model.ts -q`, "/dev/null"], { cwd: work, encoding: "utf8", timeout: 60_000 });
+    expect(quiet).toMatchObject({ status: 0, stdout: "" });
+  });
+});
+
+describe("keras2ts: inputs that are not Keras files get a hint of what to do", () => {
+  it("a TensorFlow SavedModel folder (or its saved_model.pb): how to save a .keras file from Python", () => {
+    mkdirSync(join(work, "saved/variables"), { recursive: true });
+    writeFileSync(join(work, "saved/saved_model.pb"), new Uint8Array([0x08, 0x01, 0x12, 0x00]));
+    for (const target of ["saved", "saved/saved_model.pb"]) {
+      const line = errorLine(run("generate", target, "-o", "sm/model.ts"), 1);
+      expect(line).toMatch(new RegExp(`^keras2ts: ${target}: a TensorFlow SavedModel, not a Keras file: `));
+      expect(line).toContain('model.save("model.keras")');
+    }
+    expect(existsSync(join(work, "sm"))).toBe(false);
+  });
+
+  it("a TensorFlow.js model.json: how to save a .keras file from Python", () => {
+    mkdirSync(join(work, "tfjs"), { recursive: true });
+    const modelJson = { format: "layers-model", modelTopology: { class_name: "Sequential", config: {} }, weightsManifest: [{ paths: ["group1-shard1of1.bin"], weights: [] }] };
+    writeFileSync(join(work, "tfjs/model.json"), JSON.stringify(modelJson));
+    const line = errorLine(run("inspect", "tfjs/model.json"), 1);
+    expect(line).toMatch(/^keras2ts: tfjs\/model\.json: a TensorFlow\.js model \(model\.json\), not a Keras file: /);
+    expect(line).toContain('model.save("model.keras")');
+  });
+
+  it("an architecture JSON passed as the model: pass the weights file and this with --config", () => {
+    const line = errorLine(run("generate", weightsOnlyJson, "-o", "aj/model.ts"), 1);
+    expect(line).toContain("an architecture JSON (model.to_json()) without weights: pass the weights file (model.save_weights) as MODEL and this file with --config");
+  });
+
+  it("an HDF5 file Keras did not write: says it is not a Keras file (not that it holds only weights)", async () => {
+    writeFileSync(join(work, "plain.h5"), await plainH5([{ name: "data/x", shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }]));
+    for (const extra of [[], ["--config", weightsOnlyJson]]) {
+      const line = errorLine(run("generate", "plain.h5", "-o", "ph/model.ts", ...extra), 1);
+      expect(line).toMatch(/^keras2ts: plain\.h5: an HDF5 file, but not a Keras file: /);
+      expect(line).not.toContain("only weights");
+    }
+    // A Keras weights-only file still gets the --config hint.
+    expect(errorLine(run("generate", weightsOnly, "-o", "ph/model.ts"), 1)).toContain("HDF5 file holds only weights (no model_config): pass the architecture JSON with --config");
+  });
+});
+
+describe("keras2ts: options that would do nothing are refused, never ignored", () => {
+  it("--config with a full model file (.keras or model.save HDF5): exit 2, nothing written", () => {
+    for (const model of [lstm, join(FIXTURES, "lstm_default/model.h5")]) {
+      const line = errorLine(run("generate", model, "-o", "oc/model.ts", "--config", weightsOnlyJson), 2);
+      expect(line).toMatch(/: --config does nothing here: (a \.keras file|this HDF5 file is a full model \(model\.save\)) .*; drop --config$/);
+    }
+    expect(existsSync(join(work, "oc"))).toBe(false);
+    expect(run("generate", weightsOnly, "-o", "oc/model.ts", "--config", weightsOnlyJson, "-q")).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  it("invalid JSON in --config: names the file and the line and column where it breaks", () => {
+    const text = readFileSync(weightsOnlyJson, "utf8");
+    const broken = text.replace('"layers": [', '"layers": [\n  {"class_name": "Dense",,\n');
+    writeFileSync(join(work, "broken.json"), broken);
+    const line = errorLine(run("generate", weightsOnly, "-o", "ij/model.ts", "--config", "broken.json"), 1);
+    const at = broken.indexOf(",,") + 1; // the second comma
+    const lineNo = broken.slice(0, at).split("\n").length;
+    const column = at - broken.lastIndexOf("\n", at - 1);
+    expect(line).toBe(`keras2ts: ${weightsOnly}: --config broken.json is not valid JSON: line ${lineNo}, column ${column}: Expected double-quoted property name`);
+    writeFileSync(join(work, "empty.json"), "");
+    expect(errorLine(run("inspect", weightsOnly, "--config", "empty.json"), 1)).toMatch(/--config empty\.json is not valid JSON: line 1, column 1: Unexpected end of JSON input$/);
+  });
+
+  it("--timesteps on a model whose input shapes are fixed: exit 2, nothing written", () => {
+    const line = errorLine(run("generate", lstm, "-o", "ts/model.ts", "--timesteps", "7"), 2);
+    expect(line).toBe(`keras2ts: ${lstm}: --timesteps 7 does nothing: the model's input shapes are fixed (5, 4); drop --timesteps`);
+    expect(existsSync(join(work, "ts"))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  * the whole keras2ts pipeline (loader, config normalisation, emitters). Both must agree.
  */
 import { describe, expect, it } from "vitest";
-import { asList, generateInto } from "./helpers/cases.js";
+import { asList, generateInto, importGenerated } from "./helpers/cases.js";
 import { tf } from "./helpers/tfjs-reference.js";
 import { legacyH5, type TensorSpec } from "./helpers/write-model.js";
 import { writeFileSync, mkdirSync } from "node:fs";
@@ -186,7 +186,7 @@ describe("random Keras 2 models: keras2ts vs TensorFlow.js", () => {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `m${k}.h5`);
     writeFileSync(file, bytes);
-    const mod = (await import(await generateInto(`random-models/m${k}`, { label: "h5", model: file }))) as { predict: (x: ArrayLike<number>) => Float32Array | Float32Array[] };
+    const mod = await importGenerated(await generateInto(`random-models/m${k}`, { label: "h5", model: file }));
     const r = rng(k);
     for (let trial = 0; trial < 3; trial++) {
       const x = Float32Array.from({ length: m.inputShape[0] * m.inputShape[1] }, () => (r() - 0.5) * 4);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Model } from "../generator/ir/types.js";
-import { asList, generateInto, type GeneratedModule } from "./helpers/cases.js";
+import { asList, generateShared, importGenerated } from "./helpers/cases.js";
 import { loadRealworld, prng, REALWORLD_FILES, realworldFormat } from "./helpers/realworld.js";
 import { activationFn, gruRef, lstmRef, runRef, type Vec } from "./helpers/rnn-reference.js";
 
@@ -26,7 +26,7 @@ describe("codeweek_textgen_gru (tf.keras 2.2.4: Embedding → stateful GRU(512, 
   it("matches the reference over two consecutive calls (state carried) and after resetStates", async () => {
     const f = file("codeweek_textgen_gru");
     const model = await loadRealworld(f);
-    const mod = (await import(await generateInto("realworld-reference/codeweek", realworldFormat(f)))) as GeneratedModule;
+    const mod = await importGenerated(await generateShared(realworldFormat(f)));
     const [table] = weightsOf(model, "embedding_1");
     const [W, U, b] = weightsOf(model, "gru_1");
     const [Wd, bd] = weightsOf(model, "dense_1");
@@ -54,7 +54,7 @@ describe("sandhi_bilstm_k3h5 (Keras 3.7: Embedding, NotEqual mask → Bidirectio
   it("matches the reference on padded token sequences (masked steps output zeros in both directions)", async () => {
     const f = file("sandhi_bilstm_k3h5");
     const model = await loadRealworld(f);
-    const mod = (await import(await generateInto("realworld-reference/sandhi", realworldFormat(f)))) as GeneratedModule;
+    const mod = await importGenerated(await generateShared(realworldFormat(f)));
     const [table] = weightsOf(model, "embedding");
     const [Wf, Uf, bf, Wb, Ub, bb] = weightsOf(model, "bidirectional");
     const [Wd, bd] = weightsOf(model, "dense");

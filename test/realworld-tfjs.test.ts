@@ -4,7 +4,7 @@
  * agree with the generated module on random inputs. tfjs runs in float32, we in float64.
  */
 import { describe, expect, it } from "vitest";
-import { asList, generateInto, worstExcess, type GeneratedModule } from "./helpers/cases.js";
+import { asList, generateShared, importGenerated, worstExcess } from "./helpers/cases.js";
 import { loadRealworld, prng, REALWORLD_FILES, REALWORLD_UNSUPPORTED, realworldFormat, sampleInputs } from "./helpers/realworld.js";
 import { buildTfjsReference, NoReference } from "./helpers/tfjs-reference.js";
 
@@ -41,7 +41,7 @@ describe.each(REALWORLD_FILES.filter((f) => !REALWORLD_UNSUPPORTED[f.dir]).map((
   it(`matches tfjs within atol ${tol.atol} rtol ${tol.rtol}`, async () => {
     const model = await loadRealworld(f);
     const reference = await buildTfjsReference(model);
-    const mod = (await import(await generateInto(`realworld-tfjs/${dir}`, realworldFormat(f)))) as GeneratedModule;
+    const mod = await importGenerated(await generateShared(realworldFormat(f)));
     const random = prng(11);
     let maxAbs = 0;
     try {

@@ -7,9 +7,12 @@
 import { describe, expect, it } from "vitest";
 import { KerasError } from "../generator/index.js";
 import type { Model } from "../generator/ir/types.js";
-import { asList, generateInto, type GeneratedModule } from "./helpers/cases.js";
+import { asList, generateInto, generateShared, importGenerated, type GeneratedModule } from "./helpers/cases.js";
 import { loadRealworld, prng, REALWORLD_FILES, REALWORLD_UNSUPPORTED, realworldFormat, sampleInputs, softmaxOutputs, unlistedRealworldDirs, VARIABLE_STEPS, type RealworldFile } from "./helpers/realworld.js";
 import { typecheck } from "./helpers/typecheck.js";
+
+/** tsc --strict on the largest module (8 MB of weight literals) takes ~10 s on a quiet 2-core machine, several times that on a busy one. */
+const TIMEOUT_MS = 180_000;
 
 function checkRun(mod: GeneratedModule, model: Model, f: RealworldFile): void {
   const xs = sampleInputs(model, f.input, prng(7));
@@ -45,13 +48,13 @@ describe("realworld model files", () => {
       return;
     }
     it("generates, compiles under tsc --strict and runs", async () => {
-      const path = await generateInto(`realworld/${dir}`, realworldFormat(f));
+      const path = await generateShared(realworldFormat(f));
       expect(typecheck([path])).toEqual([]);
       const model = await loadRealworld(f);
-      const mod = (await import(path)) as GeneratedModule;
+      const mod = await importGenerated(path);
       expect(mod.inputs.map((i) => i.name)).toEqual(model.inputs.map((i) => i.name));
       expect(mod.outputs.map((o) => o.name)).toEqual(model.outputs.map((o) => o.name));
       checkRun(mod, model, f);
-    });
+    }, TIMEOUT_MS);
   });
 });

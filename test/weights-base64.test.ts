@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { float32Base64Literal } from "../generator/emit/float32.js";
 import { decodeFloat32 } from "../runtime/keras2ts-runtime.js";
-import { asList, caseFormats, FIXTURES, generateInto, readCase, samples, type GeneratedModule } from "./helpers/cases.js";
+import { asList, caseFormats, FIXTURES, generateInto, generateShared, readCase, samples, type GeneratedModule } from "./helpers/cases.js";
 import { typecheck } from "./helpers/typecheck.js";
 
 describe("decodeFloat32", () => {
@@ -27,7 +27,7 @@ describe.each(["lstm_default", "functional_multi_io", "bidirectional"])("%s", (n
   it("computes bit-identically to the literal module (TS, inlined, JS), compiles under --strict, and is smaller", async () => {
     const dir = join(FIXTURES, name);
     const format = caseFormats(dir)[0]!;
-    const literalPath = await generateInto(`base64/${name}/literal`, format);
+    const literalPath = await generateShared(format);
     const base64Path = await generateInto(`base64/${name}/base64`, format, { weightEncoding: "base64" });
     const inlinePath = await generateInto(`base64/${name}/inline`, format, { weightEncoding: "base64", inlineRuntime: true });
     // JavaScript output keeps the decodeFloat32 import, which only the weights (after the transpiled code) use.

@@ -19,6 +19,8 @@ export interface EmitOptions {
   readonly runtimeSpecifier?: string;
   /** A header line recording the JavaScript module format, or "" (TypeScript). */
   readonly formatNote?: string;
+  /** Told the stage and, while weights are printed (most of the time for big models), the share done. */
+  readonly onProgress?: (stage: string, fraction?: number) => void;
 }
 
 export const DEFAULT_UNROLL_LIMIT = 32;
@@ -53,6 +55,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   const pool = new IdentifierPool([...runtimeExportNames(), ...FIXED_NAMES]);
   const bases = layerBases(model);
   const ctx = new ModuleContext(model, model.kerasVersion, options.unrollLimit ?? DEFAULT_UNROLL_LIMIT, pool, (l) => bases.get(l)!);
+  options.onProgress?.("writing code");
 
   const inputIds = model.inputs.map((io) => {
     const id = pool.claim(`${identifierFrom(io.name)}_input`);
@@ -100,8 +103,10 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     sessionBody: body,
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
   });
+  const progress = weightProgress(ctx.weights, options.onProgress);
   const weights = ctx.weights
     .map((w) => {
+      progress(w.data.length);
       const value =
         encoding === "base64" ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})`
         : encoding === "f16" ? `${ctx.rt("decodeFloat16")}(${float16Base64Literal(w.data)})`
@@ -118,6 +123,17 @@ function float16Note(tensors: readonly Float32Array[]): string {
   const { absolute, relative } = float16Error(tensors);
   if (!Number.isFinite(absolute)) throw new KerasError("--weights f16: a weight is beyond float16's range (±65504); use --weights base64");
   return `Weights stored as float16 (--weights f16): largest change ${absolute.toExponential(2)} (relative ${relative.toExponential(2)}) from the float32 weights.`;
+}
+
+/** Reports the share of weight values printed so far, before each tensor of `count` values. */
+function weightProgress(weights: readonly { data: ArrayLike<number> }[], report: EmitOptions["onProgress"]): (count: number) => void {
+  if (!report) return () => {};
+  const total = weights.reduce((n, w) => n + w.data.length, 0);
+  let done = 0;
+  return (count) => {
+    report("writing weights", total === 0 ? 1 : done / total);
+    done += count;
+  };
 }
 
 interface SessionIds {

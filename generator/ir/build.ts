@@ -2,7 +2,7 @@
  * Stage 2: the normalised architecture + weights → the IR graph, with every value's shape inferred
  * call by call in dependency order.
  */
-import { KerasError, layerError } from "../errors.js";
+import { KerasError, layerError, OptionError } from "../errors.js";
 import type { ArchCall, Architecture, ArchLayer, TensorRef } from "../load/architecture.js";
 import type { Weight } from "./types.js";
 import type { Call, CallShapes, Config, CustomBinding, DType, KerasVersion, Layer, Model, Shape, Value } from "./types.js";
@@ -46,10 +46,12 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
   };
 
   let symbol = 0;
-  for (const a of arch.layers.filter((l) => l.className === "InputLayer")) {
+  const inputLayers = arch.layers.filter((l) => l.className === "InputLayer");
+  for (const a of inputLayers) {
     const { shape, dtype } = inputLayerShape(a, input.timesteps, () => `T${symbol++}`);
     produced.set(refKey([a.name, 0, 0]), newValue(shape, dtype));
   }
+  if (input.timesteps !== undefined) checkTimestepsApply(inputLayers, input.timesteps);
 
   const calls: Call[] = [];
   const pending = arch.layers.flatMap((a) => a.calls.map((c, node) => ({ a, c, node })));
@@ -131,6 +133,14 @@ export function makeLayer(className: string, name: string, config: Config, weigh
     inner["layer"] = layer;
   }
   return { name, className, config, weights, inner };
+}
+
+/** `--timesteps` only fills variable (None) dimensions: on fixed shapes it would silently do nothing. */
+function checkTimestepsApply(inputLayers: readonly ArchLayer[], timesteps: number): void {
+  const samples = inputLayers.map((a) => (a.config["batch_shape"] ?? a.config["batch_input_shape"]) as unknown[]).map((b) => b.slice(1));
+  if (samples.some((s) => s.includes(null))) return;
+  const shapes = samples.map((s) => `(${s.join(", ")})`).join(", ");
+  throw new OptionError(`--timesteps ${timesteps} does nothing: the model's input shapes are fixed ${shapes}; drop --timesteps`);
 }
 
 function inputLayerShape(a: ArchLayer, timesteps: number | undefined, nextSymbol: () => string): { shape: Shape; dtype: DType } {

@@ -2,9 +2,11 @@
  * Stage 1: bytes → the architecture JSON, the Keras version that wrote it, and the weights by layer.
  * The file's first bytes decide the format, never its extension.
  */
-import { KerasError } from "../errors.js";
+import { KerasError, OptionError } from "../errors.js";
 import type { KerasVersion } from "./types.js";
 import { H5File, isHdf5 } from "./hdf5.js";
+import { foreignFileReason } from "./foreign.js";
+import { parseJson } from "./json-text.js";
 import { isZip, readKerasZip } from "./keras-zip.js";
 import { parseKerasVersion } from "./version.js";
 import { keras3HasLayerNames, readKeras3Weights, readLegacyWeights, type WeightsByLayer } from "./weights.js";
@@ -26,10 +28,13 @@ export interface LoadedFile {
   readonly keyedByPath?: boolean;
 }
 
-export async function loadModelFile(bytes: Uint8Array, configText?: string, limits: LoadLimits = {}): Promise<LoadedFile> {
-  if (isZip(bytes)) return loadKerasZip(bytes, limits);
+export async function loadModelFile(bytes: Uint8Array, configText?: string, limits: LoadLimits = {}, sourceName = ""): Promise<LoadedFile> {
+  if (isZip(bytes)) {
+    if (configText !== undefined) throw new OptionError("--config does nothing here: a .keras file holds its own architecture; drop --config");
+    return loadKerasZip(bytes, limits);
+  }
   if (isHdf5(bytes)) return loadHdf5(bytes, configText, limits);
-  throw new KerasError("not a Keras model: expected a .keras zip or an HDF5 file");
+  throw new KerasError(foreignFileReason(bytes, sourceName));
 }
 
 async function loadKerasZip(bytes: Uint8Array, limits: LoadLimits): Promise<LoadedFile> {
@@ -64,11 +69,17 @@ async function loadHdf5(bytes: Uint8Array, configText: string | undefined, limit
         weights: readLegacyWeights(h5, root),
       };
     }
+    if (modelConfig !== undefined) {
+      throw new OptionError("--config does nothing here: this HDF5 file is a full model (model.save) with its own architecture; drop --config");
+    }
+    if (!hasKerasWeightLayout(h5)) {
+      throw new KerasError("an HDF5 file, but not a Keras file: no model_config and no Keras weights (layer_names or layers/); pass a file written by Keras' model.save() or save_weights()");
+    }
     if (configText === undefined) {
       throw new KerasError("HDF5 file holds only weights (no model_config): pass the architecture JSON with --config");
     }
     const architecture = parseJson(configText, "the --config file");
-    const keras3 = h5.kind("layers") === "group";
+    const keras3 = h5.kind("layers") === "group" || h5.kind("vars") === "group";
     const jsonVersion = (architecture as Record<string, unknown> | null)?.["keras_version"];
     const fileVersion = h5.stringAttr("", "keras_version");
     const version = fileVersion ?? (typeof jsonVersion === "string" ? jsonVersion : undefined);
@@ -84,10 +95,7 @@ async function loadHdf5(bytes: Uint8Array, configText: string | undefined, limit
   }
 }
 
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new KerasError(`${what} is not valid JSON`);
-  }
+/** Weights as Keras writes them: `layer_names` (legacy, at the root or in model_weights) or `layers`/`vars` groups (Keras 3). */
+function hasKerasWeightLayout(h5: H5File): boolean {
+  return h5.attr("", "layer_names") !== undefined || h5.kind("model_weights") === "group" || h5.kind("layers") === "group" || h5.kind("vars") === "group";
 }

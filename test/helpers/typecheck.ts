@@ -24,9 +24,25 @@ export const STRICT_OPTIONS: ts.CompilerOptions = {
 
 /** Type-checks the given root files (and what they import); returns formatted diagnostics, empty when clean. */
 export function typecheck(files: readonly string[], options: ts.CompilerOptions = STRICT_OPTIONS): string[] {
-  const program = ts.createProgram({ rootNames: [...files], options });
+  const program = ts.createProgram({ rootNames: [...files], options, host: cachingHost(options) });
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file && d.start !== undefined ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "";
     return where + ts.flattenDiagnosticMessageText(d.messageText, "\n");
   });
+}
+
+/** TypeScript's own lib files, parsed once per test process instead of once per program. */
+const libFiles = new Map<string, ts.SourceFile | undefined>();
+
+function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const libDir = host.getDefaultLibLocation?.() ?? "";
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, ...rest) => {
+    if (libDir === "" || !fileName.startsWith(libDir)) return getSourceFile(fileName, languageVersion, ...rest);
+    const key = `${fileName}\0${JSON.stringify(languageVersion)}`;
+    if (!libFiles.has(key)) libFiles.set(key, getSourceFile(fileName, languageVersion, ...rest));
+    return libFiles.get(key);
+  };
+  return host;
 }

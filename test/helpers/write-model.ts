@@ -100,3 +100,10 @@ export async function kerasZip(config: unknown, saveables: readonly Keras3Vars[]
     "model.weights.h5": weights,
   });
 }
+
+/** An HDF5 file that is not a Keras file: datasets at the given paths, no Keras attributes or groups. */
+export function plainH5(tensors: readonly TensorSpec[]): Promise<Uint8Array> {
+  return h5Bytes((f) => {
+    for (const t of tensors) dataset(f, t.name, t);
+  });
+}

@@ -96,7 +96,8 @@ function unsupported(layer: Layer): Error {
   }
   const shortClass = layer.className.slice(layer.className.lastIndexOf(">") + 1);
   if (layer.userDefined) return layerError(layer, `custom layer: supply its TypeScript implementation with ${hint(shortClass)}`);
-  return layerError(layer, `unsupported layer class "${layer.className}" (supported: ${supportedClasses().join(", ")}; or supply an implementation with ${hint(shortClass)})`);
+  // One short line: the full list lives in the README ("Supported layers"), not in every error.
+  return layerError(layer, `unsupported layer class "${layer.className}": see "Supported layers" in the keras2ts README, or implement it with ${hint(shortClass)}`);
 }
 
 export function supportedClasses(): string[] {
