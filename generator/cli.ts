@@ -6,6 +6,7 @@ import { hideBin } from "yargs/helpers";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatError, generate, KerasError, loadCustomLayers, loadModel, type CustomLayerSource, type ModelOptions } from "./index.js";
 import { DEFAULT_MAX_DATASET_ELEMENTS } from "./load/hdf5.js";
 import { DEFAULT_MAX_UNZIPPED_BYTES } from "./load/keras-zip.js";
+import { decodeJsonBytes } from "./load/json-text.js";
 import { formatInspect, inspectModel } from "./inspect.js";
 import { MAX_UNROLL_LIMIT } from "./limits.js";
 import { ensureFolder, writeAtomically } from "./write-output.js";
@@ -29,7 +30,8 @@ function readInput(args: Common): { bytes: Uint8Array; options: ModelOptions } {
     }
   };
   const bytes = new Uint8Array(read(args.model, "the model file"));
-  const configText = args.config === undefined ? undefined : read(args.config, `the config file ${basename(args.config)}`).toString("utf8");
+  const what = `the config file ${basename(args.config ?? "")}`;
+  const configText = args.config === undefined ? undefined : decodeJsonBytes(read(args.config, what), what); // size-checked: V8 strings stop at ~512 MiB
   return {
     bytes,
     options: {

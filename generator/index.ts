@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import type * as TypeScript from "typescript";
 import { KerasError } from "./errors.js";
-import { checkLimits, checkOutputFloor } from "./limits.js";
+import { checkLimits, checkOutputFloor, outputLimit, outputTooLarge } from "./limits.js";
 import { buildModel } from "./ir/build.js";
 import { assignGroupedWeights } from "./ir/grouped-weights.js";
 import type { Model, Shape } from "./ir/types.js";
@@ -83,18 +83,21 @@ export async function loadModel(bytes: Uint8Array, options: ModelOptions): Promi
 
 /** The files to write for one model: the module, and the runtime unless it is inlined. */
 export async function generate(bytes: Uint8Array, moduleName: string, options: GenerateOptions): Promise<GeneratedFile[]> {
+  // Modules beside it import ./keras2ts-runtime.js: a module by that name would replace the runtime or import itself.
+  if (moduleName.toLowerCase().startsWith(`${RUNTIME_FILE_BASE}.`)) {
+    throw new KerasError(`the module cannot be named ${moduleName}: that is the runtime's file name; choose another -o`);
+  }
   const model = await loadModel(bytes, options);
-  checkOutputFloor(model, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  const limit = outputLimit(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  checkOutputFloor(model, limit, options.weightEncoding); // before emitting anything
   const language = options.language ?? "ts";
   const { code, weights } = emitModuleParts(model, {
     inlineRuntime: options.inlineRuntime ?? false,
+    maxOutputBytes: limit,
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
     ...(options.weightEncoding !== undefined ? { weightEncoding: options.weightEncoding } : {}),
   });
-  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  if (code.length + weights.length > limit) {
-    throw new KerasError(`the generated module would be ${code.length + weights.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
-  }
+  if (code.length + weights.length > limit) throw outputTooLarge(code.length + weights.length, limit);
   // Weight literals are already JavaScript: only the code part goes through the transpiler.
   const text = language === "js" ? toJavaScript(code) + weights : code + weights;
   const files: GeneratedFile[] = [{ name: moduleName, text }];

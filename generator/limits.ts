@@ -1,4 +1,5 @@
 /** Limits on what generation may cost, checked before the work they bound. */
+import { constants } from "node:buffer";
 import { KerasError } from "./errors.js";
 import type { Model } from "./ir/types.js";
 
@@ -31,13 +32,32 @@ function whole(name: string, v: number | undefined, min: number, max = Number.MA
   }
 }
 
+/**
+ * The output limit in effect: `--max-output-bytes`, but never past the longest string V8 can build
+ * (~512 MiB on 64-bit Node), which would otherwise surface as an internal "Invalid string length".
+ */
+export function outputLimit(maxOutputBytes: number): number {
+  return Math.min(maxOutputBytes, constants.MAX_STRING_LENGTH);
+}
+
+/** Bytes a printed weight value takes at least: "0," as a literal, exactly 16/3 as base64. */
+export function bytesPerWeight(encoding: "literal" | "base64" | undefined): number {
+  return encoding === "base64" ? 16 / 3 : MIN_BYTES_PER_WEIGHT;
+}
+
+/** The one error for a module over the output limit, naming the flag (or V8's ceiling). */
+export function outputTooLarge(bytes: number, limit: number, detail = ""): KerasError {
+  const raise = limit >= constants.MAX_STRING_LENGTH
+    ? `the most one JavaScript string can hold; use --weights base64 or a smaller model`
+    : "raise it with --max-output-bytes";
+  return new KerasError(`the generated module would be over ${Math.floor(bytes)} bytes${detail}, over the limit of ${limit} (${raise})`);
+}
+
 /** Refuses a model whose weights alone would print past the output limit, before printing them. */
-export function checkOutputFloor(model: Model, limit: number): void {
+export function checkOutputFloor(model: Model, limit: number, encoding?: "literal" | "base64"): void {
   const layers = new Set(model.calls.map((c) => c.layer));
   let values = 0;
   for (const layer of layers) for (const w of layer.weights) values += w.data.length;
-  const floor = values * MIN_BYTES_PER_WEIGHT;
-  if (!(floor <= limit)) {
-    throw new KerasError(`the generated module would be over ${floor} bytes (${values} weight values), over the limit of ${limit} (raise it with --max-output-bytes)`);
-  }
+  const floor = values * bytesPerWeight(encoding);
+  if (!(floor <= limit)) throw outputTooLarge(floor, limit, ` (${values} weight values)`);
 }

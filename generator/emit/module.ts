@@ -1,11 +1,12 @@
 /** Stage 4: the IR → the text of one generated TypeScript module. */
 import type { Layer, Model, Shape } from "../ir/types.js";
 import { ModuleContext } from "./context.js";
-import { float32ArrayLiteral, float32Base64Literal } from "./float32.js";
+import { float32ArrayLiteral, float32Base64Literal, LiteralTooLong } from "./float32.js";
 import { emitterFor } from "./layers/registry.js";
 import { commentText, identifierFrom, IdentifierPool, stringLiteral } from "./names.js";
 import { RUNTIME_FILE_BASE, runtimeExportNames, inlineRuntime } from "./runtime-source.js";
 import { renderModule } from "./template.js";
+import { bytesPerWeight, outputTooLarge } from "../limits.js";
 
 export interface EmitOptions {
   /** Timestep loops at most this long are unrolled (default 32). */
@@ -14,6 +15,8 @@ export interface EmitOptions {
   readonly weightEncoding?: WeightEncoding;
   /** Put the used runtime functions inside the module instead of importing the runtime file. */
   readonly inlineRuntime?: boolean;
+  /** Refuse (KerasError) before printing weights past this many characters in all. */
+  readonly maxOutputBytes?: number;
 }
 
 export const DEFAULT_UNROLL_LIMIT = 32;
@@ -80,14 +83,40 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     sessionBody: body,
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
   });
-  const weights = ctx.weights
-    .map((w) => {
-      const value = base64 ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})` : float32ArrayLiteral(w.data);
-      return `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${value};\n`;
-    })
-    .join("");
+  const weights = printWeights(ctx, code.length, options);
   const epilogue = ctx.epilogue.length > 0 ? `\n// ---- custom layer weights ----\n${ctx.epilogue.join("\n")}\n` : "";
   return { code, weights: weights + epilogue };
+}
+
+/**
+ * The weight declarations, within the output limit: checked first on what printing must take at
+ * least (weights the emitters made themselves, such as an expanded PReLU alpha, included), then
+ * as each tensor is printed, so an over-long module stops early instead of exhausting memory.
+ */
+function printWeights(ctx: ModuleContext, used: number, options: EmitOptions): string {
+  const limit = options.maxOutputBytes ?? Infinity;
+  const base64 = options.weightEncoding === "base64";
+  const values = ctx.weights.reduce((n, w) => n + w.data.length, 0);
+  const floor = used + values * bytesPerWeight(options.weightEncoding);
+  if (floor > limit) throw outputTooLarge(floor, limit, ` (${values} weight values)`);
+  const parts: string[] = [];
+  for (const w of ctx.weights) {
+    const value = base64 ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})` : literal(w.data, used, limit);
+    const text = `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${value};\n`;
+    used += text.length;
+    if (used > limit) throw outputTooLarge(used, limit);
+    parts.push(text);
+  }
+  return parts.join("");
+}
+
+function literal(data: Float32Array, used: number, limit: number): string {
+  try {
+    return float32ArrayLiteral(data, "  ", 8, limit - used);
+  } catch (err) {
+    if (err instanceof LiteralTooLong) throw outputTooLarge(used + err.length, limit);
+    throw err;
+  }
 }
 
 interface SessionIds {

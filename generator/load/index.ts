@@ -6,6 +6,7 @@ import { KerasError } from "../errors.js";
 import type { KerasVersion } from "../ir/types.js";
 import { H5File, isHdf5 } from "./hdf5.js";
 import { isZip, readKerasZip } from "./keras-zip.js";
+import { parseJson } from "./json-text.js";
 import { parseKerasVersion } from "./version.js";
 import { keras3HasLayerNames, readKeras3Weights, readLegacyWeights, type WeightsByLayer } from "./weights.js";
 
@@ -81,13 +82,5 @@ async function loadHdf5(bytes: Uint8Array, configText: string | undefined, limit
     };
   } finally {
     h5.close();
-  }
-}
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new KerasError(`${what} is not valid JSON`);
   }
 }
