@@ -4,11 +4,11 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatError, generate, KerasError, loadCustomLayers, loadModel, type CustomLayerSource, type ModelOptions } from "./index.js";
-import { DEFAULT_MAX_DATASET_ELEMENTS } from "./load/hdf5.js";
+import { DEFAULT_MAX_DATASET_ELEMENTS } from "./load/h5-format.js";
 import { DEFAULT_MAX_UNZIPPED_BYTES } from "./load/keras-zip.js";
 import { decodeJsonBytes } from "./load/json-text.js";
 import { formatInspect, inspectModel } from "./inspect.js";
-import { MAX_UNROLL_LIMIT } from "./limits.js";
+import { MAX_READ_SECONDS, MAX_UNROLL_LIMIT } from "./limits.js";
 import { ensureFolder, writeAtomically } from "./write-output.js";
 
 interface Common {
@@ -17,6 +17,7 @@ interface Common {
   timesteps?: number | undefined;
   "max-unzipped-bytes"?: number | undefined;
   "max-weights"?: number | undefined;
+  "max-read-seconds"?: number | undefined;
   custom?: CustomLayerSource[] | undefined;
 }
 
@@ -40,6 +41,7 @@ function readInput(args: Common): { bytes: Uint8Array; options: ModelOptions } {
       ...(args.timesteps !== undefined ? { timesteps: args.timesteps } : {}),
       ...(args["max-unzipped-bytes"] !== undefined ? { maxUnzippedBytes: args["max-unzipped-bytes"] } : {}),
       ...(args["max-weights"] !== undefined ? { maxWeightElements: args["max-weights"] } : {}),
+      ...(args["max-read-seconds"] !== undefined ? { maxReadSeconds: args["max-read-seconds"] } : {}),
     },
   };
 }
@@ -89,6 +91,7 @@ const modelOptions = {
   timesteps: { type: "number", describe: "fix a variable sequence length to N timesteps" },
   "max-unzipped-bytes": { type: "number", coerce: wholeNumber("max-unzipped-bytes", 1), describe: `largest uncompressed .keras content accepted (default ${DEFAULT_MAX_UNZIPPED_BYTES})` },
   "max-weights": { type: "number", coerce: wholeNumber("max-weights", 1), describe: `largest number of weight values accepted, per tensor and in total (default ${DEFAULT_MAX_DATASET_ELEMENTS})` },
+  "max-read-seconds": { type: "number", coerce: wholeNumber("max-read-seconds", 1, MAX_READ_SECONDS), describe: "seconds the HDF5 library may spend reading the file (default 4 + 1 per 8 MiB)" },
   custom: { type: "string", coerce: customSources, describe: "NAME=FILE: a layer (by name, else by class) computed by your implementation in FILE (.ts/.js); repeatable" },
 } as const;
 

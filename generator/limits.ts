@@ -6,6 +6,9 @@ import type { Model } from "./ir/types.js";
 /** Longest timestep loop that may be unrolled: beyond it unrolled code grows without bound. */
 export const MAX_UNROLL_LIMIT = 4096;
 
+/** Longest HDF5 read budget accepted (--max-read-seconds): one day. */
+export const MAX_READ_SECONDS = 86_400;
+
 /** Every printed weight value takes at least 2 bytes ("0,"): a floor for the module's size. */
 const MIN_BYTES_PER_WEIGHT = 2;
 
@@ -15,6 +18,7 @@ interface Limits {
   readonly maxOutputBytes?: number;
   readonly maxUnzippedBytes?: number;
   readonly maxWeightElements?: number;
+  readonly maxReadSeconds?: number;
 }
 
 /** Library callers get the same checks as CLI flags: a NaN or negative limit must not disable anything. */
@@ -24,6 +28,7 @@ export function checkLimits(o: Limits): void {
   whole("maxOutputBytes (--max-output-bytes)", o.maxOutputBytes, 1);
   whole("maxUnzippedBytes (--max-unzipped-bytes)", o.maxUnzippedBytes, 1);
   whole("maxWeightElements (--max-weights)", o.maxWeightElements, 1);
+  whole("maxReadSeconds (--max-read-seconds)", o.maxReadSeconds, 1, MAX_READ_SECONDS);
 }
 
 function whole(name: string, v: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): void {

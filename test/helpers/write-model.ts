@@ -37,7 +37,7 @@ async function h5Bytes(fill: (f: H5WriteFile) => void): Promise<Uint8Array> {
   }
 }
 
-/** Lets HDF5 open this path even when keras2ts' loader has confined it (generator/load/h5-sandbox.ts). */
+/** Registers a path HDF5 may open (a hook older keras2ts loaders checked; the loader now reads HDF5 in memory only). */
 function allowOpen(path: string): () => void {
   const g = globalThis as Record<symbol, Set<string> | undefined>;
   const openable = (g[Symbol.for("keras2ts.hdf5.openable")] ??= new Set<string>());
