@@ -10,16 +10,17 @@ console.error = console.log = console.warn = console.info = () => {};
 
 const port = parentPort!;
 const { readH5Contents, transferList } = await import("./h5-contents.js");
-const { prepareHdf5 } = await import("./hdf5.js");
+const { prepareHdf5, hdf5Broken } = await import("./hdf5.js");
 const { KerasError } = await import("../errors.js");
 await prepareHdf5();
 port.postMessage({ type: "ready" });
-port.once("message", (request) => {
+port.on("message", (request) => {
   readH5Contents(request).then(
     (contents) => port.postMessage({ type: "result", contents }, transferList(contents)),
     (err: unknown) => {
       const keras = err instanceof KerasError;
-      port.postMessage({ type: "error", keras, message: err instanceof Error ? err.message : String(err), ...(keras && err.layer ? { layer: { ...err.layer } } : {}) });
+      const message = err instanceof Error ? err.message : String(err);
+      port.postMessage({ type: "error", keras, reusable: keras && !hdf5Broken(), message, ...(keras && err.layer ? { layer: { ...err.layer } } : {}) });
     },
   );
 });

@@ -21,11 +21,19 @@ const MEMFS_PATH = "/model.h5";
  * Runs an h5wasm call on a possibly corrupt file: its exceptions (and WebAssembly traps) mean the
  * file is broken, so they become one clear error instead of an internal one.
  */
+let libraryBroken = false;
+
+/** True once the library aborted or trapped: its state can no longer be trusted for another file. */
+export function hdf5Broken(): boolean {
+  return libraryBroken;
+}
+
 function guarded<T>(what: string, f: () => T): T {
   try {
     return f();
   } catch (err) {
     if (err instanceof KerasError) throw err;
+    if (err instanceof WebAssembly.RuntimeError) libraryBroken = true; // an abort or trap: no further reads
     const detail = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 120);
     throw new KerasError(`corrupt HDF5 file: cannot read ${what} (${detail})`);
   }
@@ -64,6 +72,11 @@ export class H5File {
       this.file.close();
     } catch {
       // A read-only in-memory file has nothing to flush; a failing close must not hide the real error.
+    }
+    try {
+      memfs?.unlink(MEMFS_PATH); // the worker may read another file next
+    } catch {
+      // already gone
     }
   }
 
@@ -152,6 +165,7 @@ export class H5File {
 }
 
 let prepared: Promise<{ FS: EmscriptenFS }> | undefined;
+let memfs: EmscriptenFS | undefined;
 
 interface EmscriptenFS {
   writeFile(path: string, data: Uint8Array): void;
@@ -165,6 +179,7 @@ interface EmscriptenFS {
 export function prepareHdf5(): Promise<{ FS: EmscriptenFS }> {
   prepared ??= ready.then((module) => {
     const FS = module.FS as unknown as EmscriptenFS;
+    memfs = FS;
     const stderr = FS.getStream(2);
     if (stderr?.path === "/dev/stderr") {
       FS.close(stderr);

@@ -6,7 +6,7 @@ import { KerasError } from "../errors.js";
 import type { KerasVersion } from "../ir/types.js";
 import { DEFAULT_MAX_DATASET_ELEMENTS, isHdf5 } from "./h5-format.js";
 import type { H5Request } from "./h5-contents.js";
-import { readHdf5Contents, type ReadBudget } from "./h5-host.js";
+import { readHdf5Contents, warmHdf5Reader, type ReadBudget } from "./h5-host.js";
 import { isZip, readKerasZip } from "./keras-zip.js";
 import { parseJson } from "./json-text.js";
 import { parseKerasVersion } from "./version.js";
@@ -32,6 +32,7 @@ export interface LoadedFile {
 }
 
 export async function loadModelFile(bytes: Uint8Array, configText?: string, limits: LoadLimits = {}): Promise<LoadedFile> {
+  if (isZip(bytes) || isHdf5(bytes)) warmHdf5Reader(); // h5wasm loads in the worker meanwhile
   if (isZip(bytes)) return loadKerasZip(bytes, limits);
   if (isHdf5(bytes)) return loadHdf5(bytes, configText, limits);
   throw new KerasError("not a Keras model: expected a .keras zip or an HDF5 file");
