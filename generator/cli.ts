@@ -91,7 +91,7 @@ const modelOptions = {
   timesteps: { type: "number", describe: "fix a variable sequence length to N timesteps" },
   "max-unzipped-bytes": { type: "number", coerce: wholeNumber("max-unzipped-bytes", 1), describe: `largest uncompressed .keras content accepted (default ${DEFAULT_MAX_UNZIPPED_BYTES})` },
   "max-weights": { type: "number", coerce: wholeNumber("max-weights", 1), describe: `largest number of weight values accepted, per tensor and in total (default ${DEFAULT_MAX_DATASET_ELEMENTS})` },
-  "max-read-seconds": { type: "number", coerce: wholeNumber("max-read-seconds", 1, MAX_READ_SECONDS), describe: "seconds the HDF5 library may spend reading the file (default 4 + 1 per 8 MiB)" },
+  "max-read-seconds": { type: "number", coerce: wholeNumber("max-read-seconds", 1, MAX_READ_SECONDS), describe: "seconds the HDF5 library may spend reading the file (default 3 + 1 per started 8 MiB)" },
   custom: { type: "string", coerce: customSources, describe: "NAME=FILE: a layer (by name, else by class) computed by your implementation in FILE (.ts/.js); repeatable" },
 } as const;
 

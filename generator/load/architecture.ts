@@ -5,7 +5,7 @@
  */
 import { KerasError } from "../errors.js";
 import type { Config, KerasVersion } from "../ir/types.js";
-import { MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
+import { checkGraphCalls, MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
 import { normalizeLayerConfig } from "./normalize-config.js";
 
 /** `[layer name, call index, output index]`: one output of one call of a layer. */
@@ -121,6 +121,7 @@ class LayerCollector {
   readonly layers: ArchLayer[] = [];
   readonly aliases: Aliases = new Map();
   readonly groups: WeightGroup[] = [];
+  private callCount = 0;
 
   constructor(
     readonly version: KerasVersion,
@@ -131,6 +132,8 @@ class LayerCollector {
   /** Adds a layer (or a nested model, flattened) with its calls. */
   add(raw: Json, base: Omit<ArchLayer, "calls">, weightPath: string, calls: ArchCall[]): void {
     if (!MODEL_CLASSES.has(base.className)) {
+      this.callCount += calls.length;
+      checkGraphCalls(this.callCount, "the model");
       this.layers.push({ ...base, weightPath, calls });
       return;
     }
@@ -138,7 +141,9 @@ class LayerCollector {
     this.notes.push(...inner.notes.filter((n) => !this.notes.includes(n)));
     this.notes.push(`nested ${base.className} "${base.name}" flattened into the graph (${calls.length} call${calls.length === 1 ? "" : "s"})`);
     const spliced = spliceNested(base.name, weightPath, base.config["trainable"] !== false, inner, calls, this.aliases);
-    this.layers.push(...spliced.layers);
+    this.callCount += spliced.layers.reduce((n, l) => n + l.calls.length, 0);
+    checkGraphCalls(this.callCount, "the model");
+    for (const l of spliced.layers) this.layers.push(l); // not push(...): a spread of 100,000 arguments overflows
     this.groups.push(spliced.group);
   }
 

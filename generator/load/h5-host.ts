@@ -10,9 +10,9 @@ import { Worker } from "node:worker_threads";
 import { KerasError } from "../errors.js";
 import type { H5Contents, H5Request } from "./h5-contents.js";
 
-/** Time the HDF5 read may take: a base, plus one second per 8 MiB of HDF5 data (legitimate reads take far less). */
+/** Time the HDF5 read may take: 3 s plus one second per (started) 8 MiB of HDF5 data (legitimate reads take far less). */
 export function defaultReadSeconds(bytes: number): number {
-  return 4 + Math.ceil(bytes / (8 * 1024 * 1024));
+  return 3 + Math.ceil(bytes / (8 * 1024 * 1024));
 }
 
 /** Starting the worker and loading h5wasm is keras2ts' own work, not the file's: a separate, generous limit. */

@@ -17,7 +17,7 @@ export interface LoadLimits {
   readonly maxUnzippedBytes?: number;
   /** Largest number of weight values accepted, in one tensor and in the whole file. */
   readonly maxWeightElements?: number;
-  /** Seconds the HDF5 library may spend on the file (default: 4 + 1 per 8 MiB). */
+  /** Seconds the HDF5 library may spend on the file (default: 3 + 1 per started 8 MiB). */
   readonly maxReadSeconds?: number;
 }
 
