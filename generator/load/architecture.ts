@@ -166,12 +166,26 @@ class LayerCollector {
  * several; a name still taken (a shared layer's second call) gets `_2`, `_3`, ….
  */
 function ioNames(refs: readonly TensorRef[]): string[] {
+  // Linear in the number of refs: 20,000 repeated outputs must not cost 20,000² comparisons.
+  const indices = new Map<string, Set<number>>();
+  for (const r of refs) {
+    const key = `${r[0]}\u0000${r[1]}`;
+    const set = indices.get(key) ?? new Set<number>();
+    set.add(r[2]);
+    indices.set(key, set);
+  }
   const taken = new Set<string>();
+  const nextSuffix = new Map<string, number>();
   return refs.map((r) => {
-    const severalOutputs = r[2] > 0 || refs.some((x) => x[0] === r[0] && x[1] === r[1] && x[2] !== r[2]);
+    const severalOutputs = r[2] > 0 || indices.get(`${r[0]}\u0000${r[1]}`)!.size > 1;
     const base = severalOutputs ? `${r[0]}:${r[2]}` : r[0];
     let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    if (taken.has(name)) {
+      let n = nextSuffix.get(base) ?? 2;
+      for (; taken.has(`${base}_${n}`); n++);
+      name = `${base}_${n}`;
+      nextSuffix.set(base, n + 1);
+    }
     taken.add(name);
     return name;
   });
