@@ -21,6 +21,32 @@ const MEMFS_PATH = "/model.h5";
  * Runs an h5wasm call on a possibly corrupt file: its exceptions (and WebAssembly traps) mean the
  * file is broken, so they become one clear error instead of an internal one.
  */
+/**
+ * h5py writes Keras' `layer_names`/`weight_names` as fixed-length byte strings (HDF5 charset
+ * "ASCII") holding UTF-8, and Keras decodes them as UTF-8. h5wasm decodes such strings with
+ * TextDecoder("ascii"), which is windows-1252: "日本" would become "æ—¥æœ¬" and never match the
+ * config's names. windows-1252 maps each byte to one character, so the bytes are recovered exactly
+ * and decoded as UTF-8, as Keras does.
+ */
+function asUtf8(value: unknown, meta: { type: number; vlen: boolean; cset?: number }): unknown {
+  if (meta.type !== 3 || meta.vlen || meta.cset !== 0) return value; // 3: string class
+  const recode = (v: unknown) => (typeof v === "string" && /[^\x00-\x7f]/.test(v) ? utf8FromWindows1252(v) : v);
+  return Array.isArray(value) ? value.map(recode) : recode(value);
+}
+
+/** windows-1252 characters of bytes 0x80-0x9f (WHATWG: the five unassigned bytes map to U+0081 etc.). */
+const CP1252_HIGH = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
+function utf8FromWindows1252(text: string): string {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const high = CP1252_HIGH.indexOf(text[i]!);
+    bytes[i] = high >= 0 ? 0x80 + high : c <= 0xff ? c : 0x3f;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 let libraryBroken = false;
 
 /** True once the library aborted or trapped: its state can no longer be trusted for another file. */
@@ -94,7 +120,9 @@ export class H5File {
       const node = path === "" ? this.file : this.file.get(path);
       if (!node || !("attrs" in node)) return undefined;
       const attrs = (node as Group).attrs;
-      return Object.hasOwn(attrs, name) ? attrs[name]!.value : undefined;
+      if (!Object.hasOwn(attrs, name)) return undefined;
+      const attribute = attrs[name]!;
+      return asUtf8(attribute.value, attribute.metadata);
     });
   }
 

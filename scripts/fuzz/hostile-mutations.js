@@ -16,8 +16,8 @@ export function hostileMutations(r, source, input, add) {
   json("deep-config-object", (t) => t.replace(/"config":\s*\{/, `"config": {"deep": ${'{"a":'.repeat(12000)}1${"}".repeat(12000)}, `));
   json("outputs-repeated", (t) => editJson(t, (j) => { const c = j.config; if (Array.isArray(c?.output_layers) && c.output_layers.length) c.output_layers = Array(20000).fill(c.output_layers[0]); return j; }));
   json("layers-reversed", (t) => editJson(t, (j) => { if (Array.isArray(j.config?.layers) && j.class_name !== "Sequential") j.config.layers.reverse(); return j; }));
-  json("nested-fanout", (t) => editJson(t, (j) => fanout(j, 6, 8)));
-  json("nested-fanout-small", (t) => editJson(t, (j) => fanout(j, 2, 2)));
+  json("nested-fanout", (t) => editJson(t, (j) => fanoutModel(j, 6, 8)));
+  json("nested-fanout-small", (t) => editJson(t, (j) => fanoutModel(j, 2, 2)));
 }
 
 const firstName = () => "lstm";
@@ -79,7 +79,7 @@ function zeroedBlocks(r, source, input, add) {
  * Wraps the model `levels` times in a Functional model whose one nested-model layer is called `k`
  * times (each call's outputs averaged): k^levels calls from a few KB of JSON.
  */
-function fanout(model, levels, k) {
+export function fanoutModel(model, levels, k, repeatOutputs = 1) {
   let inner = model;
   const inputShape = firstInputShape(model);
   if (!inputShape) return model;
@@ -95,7 +95,7 @@ function fanout(model, levels, k) {
           { class_name: "Add", name: `${name}_sum`, config: { name: `${name}_sum` }, inbound_nodes: [Array.from({ length: k }, (_, n) => [`${name}_body`, n, 0, {}])] },
         ],
         input_layers: [[`${name}_in`, 0, 0]],
-        output_layers: [[`${name}_sum`, 0, 0]],
+        output_layers: Array.from({ length: level === levels - 1 ? repeatOutputs : 1 }, () => [`${name}_sum`, 0, 0]),
       },
     };
   }

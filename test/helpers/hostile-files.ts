@@ -101,3 +101,24 @@ export function deepConfigKeras(levels = 10_000): Promise<Uint8Array> {
 export function zipOf(entries: Record<string, Uint8Array>): Uint8Array {
   return zipSync(entries);
 }
+
+/** A Functional model of `n` Activation layers in a chain, listed last-to-first, on the fixture's input shape. */
+export function reversedChain(model: Json, n: number): unknown {
+  const layers = (model["config"] as Json)["layers"] as Json[];
+  const shape = ((layers.find((l) => l["class_name"] === "InputLayer")!["config"] as Json)["batch_shape"]) as unknown[];
+  const chain = Array.from({ length: n }, (_, i) => ({
+    class_name: "Activation",
+    name: `act${i}`,
+    config: { name: `act${i}`, activation: "relu" },
+    inbound_nodes: [[[i === 0 ? "in" : `act${i - 1}`, 0, 0, {}]]],
+  }));
+  return {
+    class_name: "Functional",
+    config: {
+      name: "chain",
+      layers: [{ class_name: "InputLayer", name: "in", config: { name: "in", batch_shape: shape }, inbound_nodes: [] }, ...chain.reverse()],
+      input_layers: [["in", 0, 0]],
+      output_layers: [[`act${n - 1}`, 0, 0]],
+    },
+  };
+}
