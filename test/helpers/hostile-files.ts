@@ -102,8 +102,8 @@ export function zipOf(entries: Record<string, Uint8Array>): Uint8Array {
   return zipSync(entries);
 }
 
-/** A Functional model of `n` Activation layers in a chain, listed last-to-first, on the fixture's input shape. */
-export function reversedChain(model: Json, n: number): unknown {
+/** A Functional model of `n` Activation layers in a chain, listed last-to-first, its output listed `repeatOutputs` times. */
+export function reversedChain(model: Json, n: number, repeatOutputs = 1): unknown {
   const layers = (model["config"] as Json)["layers"] as Json[];
   const shape = ((layers.find((l) => l["class_name"] === "InputLayer")!["config"] as Json)["batch_shape"]) as unknown[];
   const chain = Array.from({ length: n }, (_, i) => ({
@@ -118,7 +118,7 @@ export function reversedChain(model: Json, n: number): unknown {
       name: "chain",
       layers: [{ class_name: "InputLayer", name: "in", config: { name: "in", batch_shape: shape }, inbound_nodes: [] }, ...chain.reverse()],
       input_layers: [["in", 0, 0]],
-      output_layers: [[`act${n - 1}`, 0, 0]],
+      output_layers: Array.from({ length: repeatOutputs }, () => [`act${n - 1}`, 0, 0]),
     },
   };
 }
