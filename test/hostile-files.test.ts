@@ -60,8 +60,12 @@ describe("HDF5 link graphs, chunks, corrupt blocks", () => {
     expectClean(cli("names.h5", await hostile.repeatedLayerNames()), /dense \(Dense\): expected 2 weight tensor/, 10);
   });
 
-  it("a patched chunk header gives one clean line (the chunk-size check itself: npm run fuzz huge-chunk mutants)", async () => {
-    expectClean(cli("chunk.keras", await hostile.hugeChunk(0x00200000), ["--max-weights", "1000000"]), /weight "layers\/dense\/vars\/1"/);
+  it("a chunk larger than --max-weights is refused before HDF5 allocates it; within the limit it reads", async () => {
+    const bytes = await hostile.hugeChunk(0x00200000);
+    expect(bytes.length).toBeLessThan(100_000);
+    expectClean(cli("chunk.keras", bytes, ["--max-weights", "1000000"]), /weight "layers\/dense\/vars\/1" is stored in chunks of 2097152 values, over the limit of 1000000 \(raise it with --max-weights\)$/);
+    const ok = cli("chunk-ok.keras", bytes);
+    expect([ok.code, ok.lines]).toEqual([0, []]);
   });
 
   it("zeroed blocks in a legacy .h5: HDF5's own loops end at the time budget, its stderr never shows", () => {

@@ -50,33 +50,15 @@ export function repeatedLayerNames(times = 100_000): Promise<Uint8Array> {
 }
 
 /**
- * A 10-value Dense kernel stored (gzip) in one chunk of `chunkValues` values: HDF5 allocates the
- * whole chunk to read it. Written with an unusual chunk size, then that 4-byte field patched.
+ * The Dense bias (3 values) stored gzip-compressed in one chunk of `chunkValues` values: a few KB on
+ * disk, but HDF5 allocates the whole chunk to read it. (Patching the chunk size of an existing file
+ * would break the object header's checksum; writing it directly keeps the file valid.)
  */
-export async function hugeChunk(chunkValues = 0x20000000): Promise<Uint8Array> {
-  const marker = 0x1eed1;
-  const path = "layers/dense/vars/1"; // the bias, shape [3]
+export function hugeChunk(chunkValues = 0x00200000): Promise<Uint8Array> {
+  const path = "layers/dense/vars/1";
   return editKeras({
-    weights: async (w) => {
-      const edited = await editH5(w, { skip: (p) => p === path, extra: [{ path, data: new Float32Array(3), shape: [3], compression: 6, chunks: [marker] }] });
-      return patchUint32(edited, marker, chunkValues);
-    },
+    weights: (w) => editH5(w, { skip: (p) => p === path, extra: [{ path, data: new Float32Array([0.1, -0.2, 0.3]), shape: [3], compression: 6, chunks: [chunkValues] }] }),
   });
-}
-
-/** Replaces every 4-byte little-endian `from` (the marker occurs only as the chunk dimension). */
-function patchUint32(bytes: Uint8Array, from: number, to: number): Uint8Array {
-  const out = bytes.slice();
-  const view = new DataView(out.buffer);
-  let patched = 0;
-  for (let i = 0; i + 4 <= out.length; i++) {
-    if (view.getUint32(i, true) === from) {
-      view.setUint32(i, to, true);
-      patched++;
-    }
-  }
-  if (patched === 0) throw new Error("chunk marker not found");
-  return out;
 }
 
 /** A legacy .h5 with `size` bytes zeroed at `offset` (corrupt blocks HDF5 may loop on). */
