@@ -53,7 +53,7 @@ export function bytesPerWeight(encoding: "literal" | "base64" | undefined): numb
 /** The one error for a module over the output limit, naming the flag (or V8's ceiling). */
 export function outputTooLarge(bytes: number, limit: number, detail = ""): KerasError {
   const raise = limit >= constants.MAX_STRING_LENGTH
-    ? `the most one JavaScript string can hold; use --weights base64 or a smaller model`
+    ? "the longest string JavaScript can hold, whatever --max-output-bytes says; --weights base64 takes about a third of the literal text"
     : "raise it with --max-output-bytes";
   return new KerasError(`the generated module would be over ${Math.floor(bytes)} bytes${detail}, over the limit of ${limit} (${raise})`);
 }

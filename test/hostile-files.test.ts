@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatError, generate, KerasError, loadModel } from "../generator/index.js";
 import { decodeJsonBytes, MAX_JSON_BYTES } from "../generator/load/json-text.js";
-import { outputLimit } from "../generator/limits.js";
+import { outputLimit, outputTooLarge } from "../generator/limits.js";
 import { asList, GENERATED, type GeneratedModule } from "./helpers/cases.js";
 import { BIN } from "./helpers/cli.js";
 import * as hostile from "./helpers/hostile-files.js";
@@ -53,7 +53,9 @@ describe("HDF5 link graphs, chunks, corrupt blocks", () => {
   });
 
   it("a DAG shallow enough to pass the nesting bound (2^20 paths) stops at the read time budget", async () => {
-    expectClean(cli("dag20.keras", await hostile.hardLinkDag(20)), /reading the HDF5 data took over 4 s .*raise the limit with --max-read-seconds\)$/);
+    const bytes = await hostile.hardLinkDag(20);
+    expectClean(cli("dag20.keras", bytes), /reading the HDF5 data took over 4 s .*raise the limit with --max-read-seconds\)$/);
+    expectClean(cli("dag20-1s.keras", bytes, ["--max-read-seconds", "1"]), /took over 1 s/, 8);
   });
 
   it("layer_names repeating one name 100,000 times is read once per name", async () => {
@@ -92,6 +94,12 @@ describe("HDF5 link graphs, chunks, corrupt blocks", () => {
 describe("JSON, graphs and output", () => {
   it("10,000 levels of nesting in a layer config: one clean line, no stack overflow", async () => {
     expectClean(cli("deep.keras", await hostile.deepConfigKeras()), /config\.json nests deeper than 512 levels$/);
+  });
+
+  it("a module past V8's longest string is refused before printing, naming that ceiling", () => {
+    const limit = outputLimit(2 ** 40);
+    expect(outputTooLarge(limit + 1, limit).message).toMatch(/the longest string JavaScript can hold/);
+    expect(outputTooLarge(10, 5).message).toMatch(/raise it with --max-output-bytes\)$/);
   });
 
   it("JSON text over the size limit is refused before it is decoded (V8 strings end near 512 MiB)", () => {
