@@ -15,6 +15,8 @@ import { asList, GENERATED, type GeneratedModule } from "./helpers/cases.js";
 import { BIN } from "./helpers/cli.js";
 import * as hostile from "./helpers/hostile-files.js";
 import { legacyH5 } from "./helpers/write-model.js";
+import { modelFromConfig, sequential } from "./helpers/ir.js";
+import { emitModuleParts } from "../generator/emit/module.js";
 import { fanoutModel } from "../scripts/fuzz/hostile-mutations.js";
 
 const work = mkdtempSync(join(tmpdir(), "k2ts-hostile-test-"));
@@ -100,6 +102,15 @@ describe("JSON, graphs and output", () => {
     const limit = outputLimit(2 ** 40);
     expect(outputTooLarge(limit + 1, limit).message).toMatch(/the longest string JavaScript can hold/);
     expect(outputTooLarge(10, 5).message).toMatch(/raise it with --max-output-bytes\)$/);
+  });
+
+  it("weights the generator expands itself (PReLU alpha broadcast) count against --max-output-bytes before printing", () => {
+    // alpha (4, 1, 6) on a (4, 5, 6) input: 24 values in the file, 120 once broadcast over the gap.
+    const model = modelFromConfig(sequential([4, 5, 6], [["PReLU", { name: "p", shared_axes: [2] }]]), { p: [{ shape: [4, 1, 6], data: Array.from({ length: 24 }, (_, i) => i / 24) }] });
+    const full = emitModuleParts(model);
+    const limit = full.code.length + 24 * 2 + 100; // room for the file's 24 values, not for the 120 printed
+    expect(() => emitModuleParts(model, { maxOutputBytes: limit })).toThrow(/\(120 weight values\), over the limit of \d+ \(raise it with --max-output-bytes\)$/);
+    expect(emitModuleParts(model, { maxOutputBytes: full.code.length + full.weights.length }).weights).toBe(full.weights);
   });
 
   it("JSON text over the size limit is refused before it is decoded (V8 strings end near 512 MiB)", () => {
