@@ -6,12 +6,12 @@ import { hideBin } from "yargs/helpers";
 import { DEFAULT_MAX_OUTPUT_BYTES, formatError, generateFromModel, KerasError, loadCustomLayers, loadModel, type CustomLayerSource, type ModelOptions } from "./index.js";
 import { OptionError } from "./errors.js";
 import { progressLine, summaryLine, type ProgressLine } from "./cli-report.js";
-import { DEFAULT_MAX_DATASET_ELEMENTS } from "./load/hdf5.js";
+import { DEFAULT_MAX_DATASET_ELEMENTS } from "./load/h5-format.js";
 import { DEFAULT_MAX_UNZIPPED_BYTES } from "./load/keras-zip.js";
 import { folderReason } from "./load/foreign.js";
-import { jsonErrorDetail } from "./load/json-text.js";
+import { decodeJsonBytes, jsonErrorDetail } from "./load/json-text.js";
 import { formatInspect, inspectModel } from "./inspect.js";
-import { MAX_UNROLL_LIMIT } from "./limits.js";
+import { MAX_READ_SECONDS, MAX_UNROLL_LIMIT } from "./limits.js";
 import { packageVersion } from "./paths.js";
 import { ensureFolder, writeAtomically } from "./write-output.js";
 import { OutputNameError, outputFlavour } from "./output-flavour.js";
@@ -22,6 +22,7 @@ interface Common {
   timesteps?: number | undefined;
   "max-unzipped-bytes"?: number | undefined;
   "max-weights"?: number | undefined;
+  "max-read-seconds"?: number | undefined;
   custom?: CustomLayerSource[] | undefined;
 }
 
@@ -42,7 +43,8 @@ function readModelFile(path: string): Uint8Array {
 
 /** `--config` text, checked to be JSON here so the error names the file and where it breaks. */
 function readConfig(path: string): string {
-  const text = readFile(path, `the config file ${basename(path)}`).toString("utf8");
+  const what = `the config file ${basename(path)}`;
+  const text = decodeJsonBytes(readFile(path, what), what); // size-checked: V8 strings stop at ~512 MiB
   try {
     JSON.parse(text);
   } catch (err) {
@@ -62,6 +64,7 @@ function readInput(args: Common): { bytes: Uint8Array; options: ModelOptions } {
       ...(args.timesteps !== undefined ? { timesteps: args.timesteps } : {}),
       ...(args["max-unzipped-bytes"] !== undefined ? { maxUnzippedBytes: args["max-unzipped-bytes"] } : {}),
       ...(args["max-weights"] !== undefined ? { maxWeightElements: args["max-weights"] } : {}),
+      ...(args["max-read-seconds"] !== undefined ? { maxReadSeconds: args["max-read-seconds"] } : {}),
     },
   };
 }
@@ -151,6 +154,7 @@ const modelOptions = {
   timesteps: { type: "string", requiresArg: true, coerce: wholeNumber("timesteps", 1, 2 ** 28), describe: "fix a variable sequence length (None) to N timesteps" },
   "max-unzipped-bytes": { type: "string", requiresArg: true, coerce: wholeNumber("max-unzipped-bytes", 1), describe: `largest uncompressed .keras content accepted (default ${DEFAULT_MAX_UNZIPPED_BYTES})` },
   "max-weights": { type: "string", requiresArg: true, coerce: wholeNumber("max-weights", 1), describe: `largest number of weight values accepted, per tensor and in total (default ${DEFAULT_MAX_DATASET_ELEMENTS})` },
+  "max-read-seconds": { type: "string", requiresArg: true, coerce: wholeNumber("max-read-seconds", 1, MAX_READ_SECONDS), describe: "seconds the HDF5 library may spend reading the file (default 3 + 1 per started 8 MiB)" },
   custom: { type: "string", requiresArg: true, coerce: customSources, describe: "NAME=FILE: a layer (by name, else by class) computed by your implementation in FILE (.ts/.js); repeatable" },
 } as const;
 

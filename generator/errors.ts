@@ -1,3 +1,5 @@
+import { escapeInvisible } from "./emit/names.js";
+
 /** The one error type users see: printed as `keras2ts: <file>: <layer> (<class>): <reason>`. */
 export class KerasError extends Error {
   constructor(
@@ -29,14 +31,21 @@ export function layerError(layer: { name: string; className: string }, reason: s
 export function formatError(file: string, err: unknown): string {
   // Names come from the file: no line breaks (U+2028/2029/0085 too), no terminal control or bidi
   // override characters, and no megabyte-long names flooding the terminal.
-  const oneLine = (s: string, max = Infinity) =>
-    clip(s.replace(/[\r\n\u2028\u2029\u0085]+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "?"), max);
+  const oneLine = (s: string, max = Infinity) => clip(terminalText(s), max);
   if (err instanceof KerasError) {
     const where = err.layer ? `${oneLine(err.layer.name, 200)} (${oneLine(err.layer.className, 200)}): ` : "";
     return `keras2ts: ${oneLine(file)}: ${where}${oneLine(err.message, 2000)}`;
   }
   const message = err instanceof Error ? err.message : String(err);
   return `keras2ts: ${oneLine(file)}: internal error: ${oneLine(message, 2000)}`;
+}
+
+/**
+ * One line safe for a terminal: line breaks become spaces, control characters "?", and invisible or
+ * reordering characters (bidi marks U+200E/U+200F/U+061C, zero-width, BOM) visible `\u200e` escapes.
+ */
+export function terminalText(s: string): string {
+  return escapeInvisible(s.replace(/[\r\n\u2028\u2029\u0085]+/g, " ").replace(/[\u0000-\u001f]/g, "?"));
 }
 
 function clip(s: string, max: number): string {

@@ -4,7 +4,7 @@
  * custom-layers.ts, loads `--custom` implementation files).
  */
 import { KerasError } from "./errors.js";
-import { checkLimits, checkOutputFloor } from "./limits.js";
+import { checkLimits, checkOutputFloor, outputLimit, outputTooLarge } from "./limits.js";
 import { buildModel } from "./ir/build.js";
 import { assignGroupedWeights } from "./ir/grouped-weights.js";
 import type { CallShapes, Model, Shape } from "./ir/types.js";
@@ -105,22 +105,20 @@ export async function generate(bytes: Uint8Array, moduleName: string, options: G
 /** `generate` for a model already loaded with `loadModel` (and the same options). */
 export function generateFromModel(model: Model, moduleName: string, options: GenerateOptions): GeneratedFile[] {
   const flavour = flavourOf(moduleName, options);
-  checkOutputFloor(model, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  const limit = outputLimit(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  checkOutputFloor(model, limit, options.weightEncoding); // before emitting anything
   const runtimeName = `${RUNTIME_FILE_BASE}${flavour.extension}`;
   const inline = options.inlineRuntime ?? false;
-  if (!inline && runtimeName === moduleName) throw new KerasError(`the module cannot be named ${moduleName}: that is the runtime's file beside it (choose another name, or --inline-runtime)`);
   const { code, weights, note } = emitModuleParts(model, {
     inlineRuntime: inline,
     runtimeSpecifier: `./${RUNTIME_FILE_BASE}${flavour.language === "ts" ? ".js" : flavour.extension}`,
     formatNote: flavour.language === "ts" ? "" : formatNote(flavour.extension, flavour.format),
+    maxOutputBytes: limit,
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
     ...(options.weightEncoding !== undefined ? { weightEncoding: options.weightEncoding } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  if (code.length + weights.length > limit) {
-    throw new KerasError(`the generated module would be ${code.length + weights.length} bytes, over the limit of ${limit} (raise it with --max-output-bytes)`);
-  }
+  if (code.length + weights.length > limit) throw outputTooLarge(code.length + weights.length, limit);
   const vectors = options.testVectors && readTestVectors(options.testVectors.text, options.testVectors.sourceName, model);
   const testName = testFileName(moduleName);
   const tests: GeneratedFile[] = vectors ? [{ name: testName, text: testFileText(vectors, { moduleFile: moduleName, language: flavour.language, format: flavour.format }) }] : [];
@@ -162,6 +160,10 @@ interface Flavour {
 }
 
 function flavourOf(moduleName: string, options: GenerateOptions): Flavour {
+  // Modules import ./keras2ts-runtime.*: a module by that name would replace the runtime or import itself.
+  if (moduleName.toLowerCase().startsWith(`${RUNTIME_FILE_BASE}.`)) {
+    throw new KerasError(`the module cannot be named ${moduleName}: that is the runtime's file name; choose another -o`);
+  }
   const ext = /\.(ts|js|mjs|cjs)$/.exec(moduleName)?.[0] as Flavour["extension"] | undefined;
   if (ext === undefined || /\.d\.[mc]?ts$/.test(moduleName)) throw new KerasError(`the module name must end in .ts, .js, .mjs or .cjs (and not be a .d.ts), got ${moduleName}`);
   const language = options.language ?? (ext === ".ts" ? "ts" : "js");

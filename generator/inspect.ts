@@ -1,6 +1,7 @@
 /** `inspect`: what is in a model file: layers, shapes, parameter counts, and what each weight slice means. */
 import { callShapes, type Model, type Shape } from "./ir/types.js";
 import { emitterFor } from "./emit/layers/registry.js";
+import { terminalText } from "./errors.js";
 
 export interface InspectReport {
   readonly model: string;
@@ -57,7 +58,7 @@ export function inspectModel(model: Model): InspectReport {
 const shapeText = (s: (number | null)[]) => `(${s.map((d) => d ?? "None").join(", ")})`;
 
 /** Names from the file shown on one line, without control, line-separator or bidi characters. */
-const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, "?");
+const printable = terminalText;
 
 export function formatInspect(r: InspectReport): string {
   const lines = [

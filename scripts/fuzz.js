@@ -1,12 +1,12 @@
 // npm run fuzz: derives bad inputs from ../shared/fixtures and checks keras2ts fails cleanly on each.
-// Most run in-process (a worker thread, timed out after 5 s); a sample runs through the real CLI.
+// Most run in-process (a worker thread, timed out after 8 s, memory capped at 3 GB); a sample runs through the real CLI.
 // Options: --seed N, --every K (every k-th mutant), --filter TEXT, --cli N (CLI sample size), --json FILE,
 // --root DIR (a copy of the package to test, e.g. a snapshot of dist/ taken while others rebuild it).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { runCliSample, TIME_LIMIT_MS } from "./fuzz/cli-sample.js";
+import { MEMORY_LIMIT_MB, runCliSample, TIME_LIMIT_MS } from "./fuzz/cli-sample.js";
 import { bugs, countTable } from "./fuzz/report.js";
 import { selectRecipes } from "./fuzz/select.js";
 import { REPO } from "./fuzz/sources.js";
@@ -54,7 +54,8 @@ function failed(index, outcome, detail) {
 function runWorker(start) {
   return new Promise((resolve) => {
     const results = [];
-    const worker = new Worker(new URL("./fuzz/worker.js", import.meta.url), { workerData: { ...selection, start, libUrl }, stderr: true });
+    // A JavaScript heap ceiling per worker (an out-of-memory worker is a crash, counted as a bug).
+    const worker = new Worker(new URL("./fuzz/worker.js", import.meta.url), { workerData: { ...selection, start, libUrl }, stderr: true, resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });
     worker.stderr.resume(); // h5wasm may print; the CLI sample checks stderr, not this worker
     let current = start;
     let timer;
@@ -71,7 +72,8 @@ function runWorker(start) {
         // + the time to make the mutant, which is not keras2ts' time
         timer = setTimeout(() => stop("timeout", `no result within ${TIME_LIMIT_MS} ms`), TIME_LIMIT_MS + 2000);
       } else if (m.type === "result") {
-        results.push(m.result);
+        const over = m.result.rssMb > MEMORY_LIMIT_MB;
+        results.push(over ? { ...m.result, outcome: "over-memory", detail: `resident memory ${m.result.rssMb} MB after this input, over ${MEMORY_LIMIT_MB} MB` } : m.result);
         if (results.length % 250 === 0) process.stdout.write(`  ${m.index + 1}/${recipes.length}\n`);
       } else if (m.type === "done") {
         clearTimeout(timer);

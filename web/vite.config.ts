@@ -1,7 +1,7 @@
 /**
  * `npm run web`: the converter page (web/index.html) as a static site in dist-web/. The generator
- * core runs in the page; the few modules that reach for Node (HDF5 staging, package files, the
- * compiler loader, --custom) are swapped for browser stand-ins in web/shims by `browserHost`.
+ * core runs in the page; the few modules that reach for Node (the HDF5 worker thread, package
+ * files, the compiler loader, --custom) are swapped for browser stand-ins in web/shims by `browserHost`.
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,9 +18,8 @@ function browserHost(): Plugin {
     name: "keras2ts-browser-host",
     enforce: "pre",
     async resolveId(source, importer) {
-      if (source === "h5wasm/node") return this.resolve("h5wasm", importer, { skipSelf: true });
       if (!importer?.startsWith(GENERATOR)) return null;
-      if (source.endsWith("/h5-sandbox.js")) return shim("h5-sandbox.ts");
+      if (source.endsWith("/h5-host.js")) return shim("h5-host.ts");
       if (source.endsWith("/custom-layers.js")) return shim("custom-layers.ts");
       if (source.endsWith("/paths.js") || source === "node:fs") return shim("package-files.ts");
       if (source === "node:module") return shim("node-module.ts");

@@ -27,14 +27,28 @@ function shortest(text: string): string {
   return exponent.length < plain.length ? exponent : plain;
 }
 
-/** A Float32Array literal, `perLine` values per line, each line indented by `indent`. */
-export function float32ArrayLiteral(data: Float32Array, indent = "  ", perLine = 8): string {
+/** Thrown by `float32ArrayLiteral` once the literal passes its `maxChars`. */
+export class LiteralTooLong extends Error {
+  constructor(readonly length: number) {
+    super(`literal over ${length} characters`);
+  }
+}
+
+/**
+ * A Float32Array literal, `perLine` values per line, each line indented by `indent`. Refuses (before
+ * the string grows further) a literal longer than `maxChars`.
+ */
+export function float32ArrayLiteral(data: Float32Array, indent = "  ", perLine = 8, maxChars = Infinity): string {
   if (data.length === 0) return "new Float32Array(0)";
   const lines: string[] = [];
+  let length = 0;
   for (let i = 0; i < data.length; i += perLine) {
     const row: string[] = [];
     for (let j = i; j < Math.min(i + perLine, data.length); j++) row.push(formatFloat32(data[j]!));
-    lines.push(indent + row.join(", ") + ",");
+    const line = indent + row.join(", ") + ",";
+    length += line.length + 1;
+    if (length > maxChars) throw new LiteralTooLong(length);
+    lines.push(line);
   }
   return `new Float32Array([\n${lines.join("\n")}\n])`;
 }

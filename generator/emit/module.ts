@@ -2,11 +2,12 @@
 import type { Layer, Model, Shape } from "../ir/types.js";
 import { ModuleContext } from "./context.js";
 import { KerasError } from "../errors.js";
-import { float16Base64Literal, float16Error, float32ArrayLiteral, float32Base64Literal } from "./float32.js";
+import { float16Base64Literal, float16Error, float32ArrayLiteral, float32Base64Literal, LiteralTooLong } from "./float32.js";
 import { emitterFor } from "./layers/registry.js";
 import { commentText, identifierFrom, IdentifierPool, stringLiteral } from "./names.js";
 import { RUNTIME_FILE_BASE, runtimeExportNames, inlineRuntime } from "./runtime-source.js";
 import { renderModule } from "./template.js";
+import { bytesPerWeight, outputTooLarge } from "../limits.js";
 
 export interface EmitOptions {
   /** Timestep loops at most this long are unrolled (default 32). */
@@ -21,6 +22,8 @@ export interface EmitOptions {
   readonly formatNote?: string;
   /** Told the stage and, while weights are printed (most of the time for big models), the share done. */
   readonly onProgress?: (stage: string, fraction?: number) => void;
+  /** Refuse (KerasError) before printing weights past this many characters in all. */
+  readonly maxOutputBytes?: number;
 }
 
 export const DEFAULT_UNROLL_LIMIT = 32;
@@ -103,17 +106,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     sessionBody: body,
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
   });
-  const progress = weightProgress(ctx.weights, options.onProgress);
-  const weights = ctx.weights
-    .map((w) => {
-      progress(w.data.length);
-      const value =
-        encoding === "base64" ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})`
-        : encoding === "f16" ? `${ctx.rt("decodeFloat16")}(${float16Base64Literal(w.data)})`
-        : float32ArrayLiteral(w.data);
-      return `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${value};\n`;
-    })
-    .join("");
+  const weights = printWeights(ctx, code.length, encoding, options);
   const epilogue = ctx.epilogue.length > 0 ? `\n// ---- custom layer weights ----\n${ctx.epilogue.join("\n")}\n` : "";
   return { code, weights: weights + epilogue, ...(note ? { note } : {}) };
 }
@@ -134,6 +127,41 @@ function weightProgress(weights: readonly { data: ArrayLike<number> }[], report:
     report("writing weights", total === 0 ? 1 : done / total);
     done += count;
   };
+}
+
+/**
+ * The weight declarations, within the output limit: checked first on what printing must take at
+ * least (weights the emitters made themselves, such as an expanded PReLU alpha, included), then
+ * as each tensor is printed, so an over-long module stops early instead of exhausting memory.
+ */
+function printWeights(ctx: ModuleContext, used: number, encoding: "literal" | "base64" | "f16", options: EmitOptions): string {
+  const limit = options.maxOutputBytes ?? Infinity;
+  const values = ctx.weights.reduce((n, w) => n + w.data.length, 0);
+  const floor = used + values * bytesPerWeight(encoding);
+  if (floor > limit) throw outputTooLarge(floor, limit, ` (${values} weight values)`);
+  const progress = weightProgress(ctx.weights, options.onProgress);
+  const parts: string[] = [];
+  for (const w of ctx.weights) {
+    progress(w.data.length);
+    const value =
+      encoding === "base64" ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})`
+      : encoding === "f16" ? `${ctx.rt("decodeFloat16")}(${float16Base64Literal(w.data)})`
+      : literal(w.data, used, limit);
+    const text = `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${value};\n`;
+    used += text.length;
+    if (used > limit) throw outputTooLarge(used, limit);
+    parts.push(text);
+  }
+  return parts.join("");
+}
+
+function literal(data: Float32Array, used: number, limit: number): string {
+  try {
+    return float32ArrayLiteral(data, "  ", 8, limit - used);
+  } catch (err) {
+    if (err instanceof LiteralTooLong) throw outputTooLarge(used + err.length, limit);
+    throw err;
+  }
 }
 
 interface SessionIds {

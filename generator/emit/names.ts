@@ -48,6 +48,11 @@ export class IdentifierPool {
  */
 const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
+/** Text with every invisible or reordering character written as a visible `\u200e` escape. */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** A JS string literal holding `text` exactly (JSON escapes quotes, backslashes and control characters). */
 export function stringLiteral(text: string): string {
   return JSON.stringify(text).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);

@@ -2,6 +2,7 @@
  * Stage 2: the normalised architecture + weights → the IR graph, with every value's shape inferred
  * call by call in dependency order.
  */
+import { producerKey, ReadyQueue } from "./ready-queue.js";
 import { KerasError, layerError, OptionError } from "../errors.js";
 import type { ArchCall, Architecture, ArchLayer, TensorRef } from "../load/architecture.js";
 import type { Weight } from "./types.js";
@@ -55,14 +56,18 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
 
   const calls: Call[] = [];
   const pending = arch.layers.flatMap((a) => a.calls.map((c, node) => ({ a, c, node })));
-  while (pending.length > 0) {
-    const ready = pending.findIndex(({ c }) => refsOf(c).every((r) => produced.has(refKey(r))));
-    if (ready < 0) {
-      const { a, c } = pending[0]!;
-      const missing = refsOf(c).find((r) => !produced.has(refKey(r)))!;
-      throw layerError(a, `input ${JSON.stringify(missing[0])} (call ${missing[1]}, output ${missing[2]}) is never produced`);
-    }
-    const { a, c, node } = pending.splice(ready, 1)[0]!;
+  const queue = new ReadyQueue(
+    pending.map(({ a, node }) => producerKey([a.name, node, 0])),
+    pending.map(({ c }) => refsOf(c).map(producerKey)),
+    [...new Set(arch.layers.filter((l) => l.className === "InputLayer").map((l) => producerKey([l.name, 0, 0])))],
+  );
+  for (let index = queue.next(); ; index = queue.next()) {
+    const stuck = index === undefined ? queue.firstWaiting() : undefined;
+    if (index === undefined && stuck === undefined) break;
+    const { a, c, node } = pending[index ?? stuck!]!;
+    const missing = refsOf(c).find((r) => !produced.has(refKey(r)));
+    if (missing) throw layerError(a, `input ${JSON.stringify(missing[0])} (call ${missing[1]}, output ${missing[2]}) is never produced`);
+    if (index === undefined) throw layerError(a, "waits for its own output (a cycle in the graph)");
     const layer = layers.get(a.name)!;
     // Emitters read their first input unconditionally: a call without tensors is a broken config.
     if (c.args.length === 0) throw layerError(a, "is called without any input tensor");
@@ -74,6 +79,7 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     });
     const outs = shapes.map((s) => newValue(s, "float32"));
     outs.forEach((v, k) => produced.set(refKey([a.name, node, k]), v));
+    queue.done(index);
     calls.push({
       layer,
       inputs: ins,
@@ -87,13 +93,16 @@ export function buildModel(input: BuildInput, outputShapes: ShapeFn): Model {
     });
   }
 
-  const io = (refs: TensorRef[], names: readonly string[] | undefined, what: string) =>
-    refs.map((r, i) => {
+  const io = (refs: TensorRef[], names: readonly string[] | undefined, what: string) => {
+    const uses = new Map<string, number>(); // counted once: 20,000 repeated outputs must not cost 20,000²
+    for (const r of refs) uses.set(r[0], (uses.get(r[0]) ?? 0) + 1);
+    return refs.map((r, i) => {
       const value = produced.get(refKey(r));
       if (value === undefined) throw new KerasError(`model ${what} ${JSON.stringify(r[0])} is not produced by any layer`);
-      const count = refs.filter((x) => x[0] === r[0]).length;
+      const count = uses.get(r[0])!;
       return { name: names?.[i] ?? (count > 1 || r[2] > 0 ? `${r[0]}:${r[2]}` : r[0]), value };
     });
+  };
   return {
     name: arch.name,
     sourceName: input.sourceName,
@@ -159,3 +168,4 @@ function inputLayerShape(a: ArchLayer, timesteps: number | undefined, nextSymbol
   const dtypeName = typeof a.config["dtype"] === "string" ? a.config["dtype"] : "float32";
   return { shape, dtype: /^u?int/.test(dtypeName) ? "int32" : "float32" };
 }
+

@@ -7,7 +7,7 @@ import { KerasError } from "../errors.js";
 import type { CallArgs, Config, KerasVersion } from "./types.js";
 import { decodeCallArgs } from "./call-args.js";
 import { cudnnAsCpu } from "./cudnn.js";
-import { MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
+import { checkGraphCalls, MODEL_CLASSES, resolveCalls, resolveRef, spliceNested, type Aliases } from "./nested.js";
 import type { LayerKinds } from "./layer-kinds.js";
 import { normalizeLayerConfig } from "./normalize-config.js";
 
@@ -138,6 +138,7 @@ class LayerCollector {
   readonly layers: ArchLayer[] = [];
   readonly aliases: Aliases = new Map();
   readonly groups: WeightGroup[] = [];
+  private callCount = 0;
 
   constructor(
     readonly reading: Reading,
@@ -148,6 +149,8 @@ class LayerCollector {
   /** Adds a layer (or a nested model, flattened) with its calls. */
   add(raw: Json, base: Omit<ArchLayer, "calls">, weightPath: string, calls: ArchCall[]): void {
     if (!MODEL_CLASSES.has(base.className)) {
+      this.callCount += calls.length;
+      checkGraphCalls(this.callCount, "the model");
       this.layers.push({ ...base, weightPath, calls });
       return;
     }
@@ -155,7 +158,9 @@ class LayerCollector {
     this.notes.push(...inner.notes.filter((n) => !this.notes.includes(n)));
     this.notes.push(`nested ${base.className} "${base.name}" flattened into the graph (${calls.length} call${calls.length === 1 ? "" : "s"})`);
     const spliced = spliceNested(base.name, weightPath, base.config["trainable"] !== false, inner, calls, this.aliases);
-    this.layers.push(...spliced.layers);
+    this.callCount += spliced.layers.reduce((n, l) => n + l.calls.length, 0);
+    checkGraphCalls(this.callCount, "the model");
+    for (const l of spliced.layers) this.layers.push(l); // not push(...): a spread of 100,000 arguments overflows
     this.groups.push(spliced.group);
   }
 
@@ -178,12 +183,26 @@ class LayerCollector {
  * several; a name still taken (a shared layer's second call) gets `_2`, `_3`, ….
  */
 function ioNames(refs: readonly TensorRef[]): string[] {
+  // Linear in the number of refs: 20,000 repeated outputs must not cost 20,000² comparisons.
+  const indices = new Map<string, Set<number>>();
+  for (const r of refs) {
+    const key = `${r[0]}\u0000${r[1]}`;
+    const set = indices.get(key) ?? new Set<number>();
+    set.add(r[2]);
+    indices.set(key, set);
+  }
   const taken = new Set<string>();
+  const nextSuffix = new Map<string, number>();
   return refs.map((r) => {
-    const severalOutputs = r[2] > 0 || refs.some((x) => x[0] === r[0] && x[1] === r[1] && x[2] !== r[2]);
+    const severalOutputs = r[2] > 0 || indices.get(`${r[0]}\u0000${r[1]}`)!.size > 1;
     const base = severalOutputs ? `${r[0]}:${r[2]}` : r[0];
     let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    if (taken.has(name)) {
+      let n = nextSuffix.get(base) ?? 2;
+      for (; taken.has(`${base}_${n}`); n++);
+      name = `${base}_${n}`;
+      nextSuffix.set(base, n + 1);
+    }
     taken.add(name);
     return name;
   });

@@ -3,7 +3,7 @@
  * ignores H5Dread's status: a failed read (corrupt compressed chunk, storage outside the file)
  * would hand back whatever the buffer held before, silently turning into wrong weights.
  */
-import { Module } from "h5wasm/node";
+import { Module } from "h5wasm";
 import { KerasError } from "../errors.js";
 
 export interface NumericType {

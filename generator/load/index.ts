@@ -4,18 +4,22 @@
  */
 import { KerasError, OptionError } from "../errors.js";
 import type { KerasVersion } from "./types.js";
-import { H5File, isHdf5 } from "./hdf5.js";
+import { DEFAULT_MAX_DATASET_ELEMENTS, isHdf5 } from "./h5-format.js";
+import type { H5Request } from "./h5-contents.js";
+import { readHdf5Contents, warmHdf5Reader, type ReadBudget } from "./h5-host.js";
 import { foreignFileReason } from "./foreign.js";
-import { parseJson } from "./json-text.js";
 import { isZip, readKerasZip } from "./keras-zip.js";
+import { parseJson } from "./json-text.js";
 import { parseKerasVersion } from "./version.js";
-import { keras3HasLayerNames, readKeras3Weights, readLegacyWeights, type WeightsByLayer } from "./weights.js";
+import type { WeightsByLayer } from "./weights.js";
 
 export interface LoadLimits {
   /** Largest uncompressed size accepted from a `.keras` zip. */
   readonly maxUnzippedBytes?: number;
   /** Largest number of weight values accepted, in one tensor and in the whole file. */
   readonly maxWeightElements?: number;
+  /** Seconds the HDF5 library may spend on the file (default: 3 + 1 per started 8 MiB). */
+  readonly maxReadSeconds?: number;
 }
 
 export interface LoadedFile {
@@ -31,9 +35,13 @@ export interface LoadedFile {
 export async function loadModelFile(bytes: Uint8Array, configText?: string, limits: LoadLimits = {}, sourceName = ""): Promise<LoadedFile> {
   if (isZip(bytes)) {
     if (configText !== undefined) throw new OptionError("--config does nothing here: a .keras file holds its own architecture; drop --config");
+    warmHdf5Reader(); // h5wasm loads in the worker meanwhile
     return loadKerasZip(bytes, limits);
   }
-  if (isHdf5(bytes)) return loadHdf5(bytes, configText, limits);
+  if (isHdf5(bytes)) {
+    warmHdf5Reader();
+    return loadHdf5(bytes, configText, limits);
+  }
   throw new KerasError(foreignFileReason(bytes, sourceName));
 }
 
@@ -41,61 +49,56 @@ async function loadKerasZip(bytes: Uint8Array, limits: LoadLimits): Promise<Load
   const zip = readKerasZip(bytes, limits.maxUnzippedBytes);
   const metadata = zip.metadata === undefined ? {} : parseJson(zip.metadata, "metadata.json");
   const version = typeof metadata === "object" && metadata ? (metadata as Record<string, unknown>)["keras_version"] : undefined;
-  const h5 = await H5File.open(zip.weights, limits.maxWeightElements);
-  try {
-    return {
-      format: "keras-zip",
-      architecture: parseJson(zip.config, "config.json"),
-      kerasVersion: parseKerasVersion(typeof version === "string" ? version : undefined),
-      weights: readKeras3Weights(h5),
-      ...(keras3HasLayerNames(h5) ? {} : { keyedByPath: true }),
-    };
-  } finally {
-    h5.close();
-  }
+  const architecture = parseJson(zip.config, "config.json");
+  // Inflated weights are ours: handed to the worker without a copy (a stored entry is the caller's bytes).
+  const owned = zip.weights.buffer !== bytes.buffer && zip.weights.byteLength === zip.weights.buffer.byteLength;
+  const h5 = await readHdf5Contents(request(zip.weights, "keras-zip", false, limits), readBudget(limits), owned);
+  return {
+    format: "keras-zip",
+    architecture,
+    kerasVersion: parseKerasVersion(typeof version === "string" ? version : undefined),
+    weights: new Map(h5.weights),
+    ...(h5.keyedByPath ? { keyedByPath: true } : {}),
+  };
 }
 
 async function loadHdf5(bytes: Uint8Array, configText: string | undefined, limits: LoadLimits): Promise<LoadedFile> {
-  const h5 = await H5File.open(bytes, limits.maxWeightElements);
-  try {
-    const modelConfig = h5.stringAttr("", "model_config");
-    if (modelConfig !== undefined && configText === undefined) {
-      const root = h5.kind("model_weights") === "group" ? "model_weights" : "";
-      const version = h5.stringAttr("", "keras_version") ?? h5.stringAttr(root, "keras_version");
-      return {
-        format: "legacy-h5",
-        architecture: parseJson(modelConfig, "the model_config attribute"),
-        kerasVersion: parseKerasVersion(version, "2"),
-        weights: readLegacyWeights(h5, root),
-      };
-    }
-    if (modelConfig !== undefined) {
-      throw new OptionError("--config does nothing here: this HDF5 file is a full model (model.save) with its own architecture; drop --config");
-    }
-    if (!hasKerasWeightLayout(h5)) {
-      throw new KerasError("an HDF5 file, but not a Keras file: no model_config and no Keras weights (layer_names or layers/); pass a file written by Keras' model.save() or save_weights()");
-    }
-    if (configText === undefined) {
-      throw new KerasError("HDF5 file holds only weights (no model_config): pass the architecture JSON with --config");
-    }
-    const architecture = parseJson(configText, "the --config file");
-    const keras3 = h5.kind("layers") === "group" || h5.kind("vars") === "group";
-    const jsonVersion = (architecture as Record<string, unknown> | null)?.["keras_version"];
-    const fileVersion = h5.stringAttr("", "keras_version");
-    const version = fileVersion ?? (typeof jsonVersion === "string" ? jsonVersion : undefined);
+  const architectureJson = configText === undefined ? undefined : parseJson(configText, "the --config file");
+  const h5 = await readHdf5Contents(request(bytes, "hdf5", configText !== undefined, limits), readBudget(limits));
+  const weights = new Map(h5.weights);
+  if (h5.modelConfig !== undefined && architectureJson === undefined) {
     return {
-      format: "weights-only",
-      architecture,
-      kerasVersion: parseKerasVersion(version, keras3 ? "3" : "2"),
-      weights: keras3 ? readKeras3Weights(h5) : readLegacyWeights(h5, h5.kind("model_weights") === "group" ? "model_weights" : ""),
-      ...(keras3 && !keras3HasLayerNames(h5) ? { keyedByPath: true } : {}),
+      format: "legacy-h5",
+      architecture: parseJson(h5.modelConfig, "the model_config attribute"),
+      kerasVersion: parseKerasVersion(h5.kerasVersion, "2"),
+      weights,
     };
-  } finally {
-    h5.close();
   }
+  if (h5.modelConfig !== undefined) {
+    throw new OptionError("--config does nothing here: this HDF5 file is a full model (model.save) with its own architecture; drop --config");
+  }
+  if (!h5.kerasWeights) {
+    throw new KerasError("an HDF5 file, but not a Keras file: no model_config and no Keras weights (layer_names or layers/); pass a file written by Keras' model.save() or save_weights()");
+  }
+  if (architectureJson === undefined) {
+    throw new KerasError("HDF5 file holds only weights (no model_config): pass the architecture JSON with --config");
+  }
+  const keras3 = h5.layout === "keras3";
+  const jsonVersion = (architectureJson as Record<string, unknown> | null)?.["keras_version"];
+  const version = h5.kerasVersion ?? (typeof jsonVersion === "string" ? jsonVersion : undefined);
+  return {
+    format: "weights-only",
+    architecture: architectureJson,
+    kerasVersion: parseKerasVersion(version, keras3 ? "3" : "2"),
+    weights,
+    ...(h5.keyedByPath ? { keyedByPath: true } : {}),
+  };
 }
 
-/** Weights as Keras writes them: `layer_names` (legacy, at the root or in model_weights) or `layers`/`vars` groups (Keras 3). */
-function hasKerasWeightLayout(h5: H5File): boolean {
-  return h5.attr("", "layer_names") !== undefined || h5.kind("model_weights") === "group" || h5.kind("layers") === "group" || h5.kind("vars") === "group";
+function request(bytes: Uint8Array, source: H5Request["source"], configGiven: boolean, limits: LoadLimits): H5Request {
+  return { bytes, source, configGiven, maxElements: limits.maxWeightElements ?? DEFAULT_MAX_DATASET_ELEMENTS };
+}
+
+function readBudget(limits: LoadLimits): ReadBudget {
+  return limits.maxReadSeconds === undefined ? {} : { seconds: limits.maxReadSeconds };
 }

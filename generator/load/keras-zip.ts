@@ -5,6 +5,7 @@
  */
 import { Inflate } from "fflate";
 import { KerasError } from "../errors.js";
+import { checkJsonSize, decodeJsonBytes } from "./json-text.js";
 import { crc32 } from "./crc32.js";
 import { entryData, readCentralDirectory, type ZipEntry } from "./zip-directory.js";
 
@@ -39,8 +40,7 @@ export function readKerasZip(bytes: Uint8Array, maxBytes = DEFAULT_MAX_UNZIPPED_
   const weights = read("model.weights.h5");
   if (!weights) throw new KerasError(".keras zip has no model.weights.h5");
   const metadata = read("metadata.json");
-  const text = new TextDecoder();
-  return { config: text.decode(config), metadata: metadata && text.decode(metadata), weights };
+  return { config: decodeJsonBytes(config, "config.json"), metadata: metadata && decodeJsonBytes(metadata, "metadata.json"), weights };
 }
 
 /** The known entries, refusing duplicates, unsupported methods and sizes over the limit or impossible. */
@@ -55,6 +55,7 @@ function wantedEntries(all: ZipEntry[], maxBytes: number): Map<Wanted, ZipEntry>
     if (entry.method !== 0 && entry.method !== 8) throw new KerasError(`.keras zip entry ${name} uses unsupported compression method ${entry.method}`);
     const possible = entry.method === 0 ? entry.size === entry.compressedSize : entry.size <= entry.compressedSize * MAX_DEFLATE_RATIO + 64;
     if (!possible) throw new KerasError(`.keras zip entry ${name} declares ${entry.size} bytes from ${entry.compressedSize} stored bytes, which is impossible (corrupt or forged header)`);
+    if (name !== "model.weights.h5") checkJsonSize(entry.size, name); // before inflating: V8 strings stop at ~512 MiB
     declared += entry.size;
     // Negated: a NaN limit refuses instead of allowing everything.
     if (!(declared <= maxBytes)) {

@@ -8,6 +8,17 @@ import type { ArchCall, ArchLayer, Architecture, TensorRef, WeightGroup } from "
 
 export const MODEL_CLASSES = new Set(["Sequential", "Functional", "Model"]);
 
+/**
+ * Layer calls a model may have once nested models are flattened: a nested model whose every level
+ * calls the next several times multiplies its calls at each level (k^depth from a small file).
+ */
+export const MAX_GRAPH_CALLS = 100_000;
+
+/** Refuses a flattened graph over MAX_GRAPH_CALLS, before building it. */
+export function checkGraphCalls(count: number, where: string): void {
+  if (count > MAX_GRAPH_CALLS) throw new KerasError(`${where} has ${count} layer calls once nested models are flattened, over the limit of ${MAX_GRAPH_CALLS}`);
+}
+
 export const refKey = (r: TensorRef): string => `${r[0]}\u0000${r[1]}\u0000${r[2]}`;
 
 /** References that stand for other references (outputs of flattened nested models). */
@@ -23,6 +34,8 @@ export interface Spliced {
  * named `outer` (stored under `outerPath` in a Keras 3 weights file); records output aliases.
  */
 export function spliceNested(outer: string, outerPath: string, trainable: boolean, inner: Architecture, calls: readonly ArchCall[], aliases: Aliases): Spliced {
+  const innerCalls = inner.layers.reduce((n, l) => n + (l.className === "InputLayer" ? 0 : l.calls.length), 0);
+  checkGraphCalls(calls.length * innerCalls, `nested model "${outer}"`);
   const inputIndex = new Map(inner.inputs.map((r, p) => [r[0], p]));
   const nodeCount = new Map(inner.layers.map((l) => [l.name, l.calls.length]));
   const remap = (r: TensorRef, k: number): TensorRef => {

@@ -3,6 +3,7 @@
  * Keras' `get_weights()` order.
  */
 import type { Weight } from "./types.js";
+import { KerasError } from "../errors.js";
 import type { H5File } from "./hdf5.js";
 
 export type WeightsByLayer = Map<string, Weight[]>;
@@ -14,19 +15,23 @@ const CHILD_ORDER = [
   "query_dense", "key_dense", "value_dense", "output_dense",
 ];
 
+/** Nested models (or wrapped layers) deeper than this are a hard-link cycle, not a Keras model. */
+const MAX_NESTING = 32;
+
 /**
  * Keras 3 layout (`model.weights.h5` in a `.keras` zip, or a Keras 3 `.weights.h5`): one group per
  * layer under `layers/`, named after the layer's class; the layer's real name is the `name`
  * attribute of its `vars` group. Nested models recurse and are keyed `outer/inner`.
  */
-export function readKeras3Weights(h5: H5File, root = "layers", prefix = ""): WeightsByLayer {
+export function readKeras3Weights(h5: H5File, root = "layers", prefix = "", depth = 0): WeightsByLayer {
   const out: WeightsByLayer = new Map();
+  if (depth > MAX_NESTING) throw new KerasError(`the weights file nests models more than ${MAX_NESTING} deep (a hard-link cycle?)`);
   for (const key of h5.keys(root)) {
     const group = `${root}/${key}`;
     if (h5.kind(group) !== "group") continue;
     const name = h5.stringAttr(`${group}/vars`, "name") ?? key;
     if (h5.kind(`${group}/layers`) === "group") {
-      for (const [inner, weights] of readKeras3Weights(h5, `${group}/layers`, `${prefix}${name}/`)) out.set(inner, weights);
+      for (const [inner, weights] of readKeras3Weights(h5, `${group}/layers`, `${prefix}${name}/`, depth + 1)) out.set(inner, weights);
     }
     out.set(prefix + name, collectSaveable(h5, group, ""));
   }
@@ -39,8 +44,9 @@ export function keras3HasLayerNames(h5: H5File, root = "layers"): boolean {
   return groups.length > 0 && groups.every((k) => h5.stringAttr(`${root}/${k}/vars`, "name") !== undefined);
 }
 
-function collectSaveable(h5: H5File, group: string, rel: string): Weight[] {
+function collectSaveable(h5: H5File, group: string, rel: string, depth = 0): Weight[] {
   const weights: Weight[] = [];
+  if (depth > MAX_NESTING) throw new KerasError(`the weights file nests layers more than ${MAX_NESTING} deep (a hard-link cycle?)`);
   const vars = `${group}/vars`;
   const indices = h5.keys(vars).filter((k) => /^\d+$/.test(k)).map(Number).sort((a, b) => a - b);
   for (const i of indices) {
@@ -49,7 +55,7 @@ function collectSaveable(h5: H5File, group: string, rel: string): Weight[] {
   }
   const children = h5.keys(group).filter((k) => k !== "vars" && k !== "layers" && h5.kind(`${group}/${k}`) === "group");
   children.sort((a, b) => childRank(a) - childRank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const child of children) weights.push(...collectSaveable(h5, `${group}/${child}`, `${rel}${child}/`));
+  for (const child of children) weights.push(...collectSaveable(h5, `${group}/${child}`, `${rel}${child}/`, depth + 1));
   return weights;
 }
 
@@ -65,7 +71,8 @@ function childRank(name: string): number {
 export function readLegacyWeights(h5: H5File, root: string): WeightsByLayer {
   const out: WeightsByLayer = new Map();
   const base = root === "" ? "" : `${root}/`;
-  const names = h5.stringListAttr(root, "layer_names");
+  // Unique names: a list repeating one name 100,000 times must not mean 100,000 reads.
+  const names = [...new Set(h5.stringListAttr(root, "layer_names"))];
   const layers = names.length > 0 ? names : h5.keys(root);
   for (const layer of layers) {
     const group = `${base}${layer}`;

@@ -3,7 +3,7 @@ import ts from "typescript";
 import { caseData, sourceInput } from "./sources.js";
 
 /** Outcomes that mean a bug in keras2ts. */
-export const BUG_OUTCOMES = new Set(["bad-exit", "left-output", "internal-error", "bad-message", "accepted-wrong", "accepted-broken", "accepted-unexpected", "rejected-unexpected", "timeout", "worker-crash"]);
+export const BUG_OUTCOMES = new Set(["bad-exit", "left-output", "internal-error", "bad-message", "accepted-wrong", "accepted-broken", "accepted-unexpected", "rejected-unexpected", "timeout", "worker-crash", "over-memory"]);
 
 const FILE_LABEL = "mutant";
 

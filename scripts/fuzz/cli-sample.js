@@ -1,4 +1,4 @@
-// Runs mutants through the real CLI as a subprocess: exit code, one stderr line, 5 s, nothing left behind.
+// Runs mutants through the real CLI as a subprocess: exit code, one stderr line, 8 s, nothing left behind.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +6,10 @@ import { join } from "node:path";
 
 const EXT = { keras: ".keras", h5: ".h5", weights: ".weights.h5" };
 const FLAGS = { maxUnzippedBytes: "--max-unzipped-bytes", maxWeightElements: "--max-weights", maxOutputBytes: "--max-output-bytes" };
-export const TIME_LIMIT_MS = 5000;
+// The HDF5 read budget of a small file is 4 s (3 s + 1 s per started 8 MiB); the rest is start-up.
+export const TIME_LIMIT_MS = 8000;
+/** Resident memory (whole process) past which an input counts as a failure. */
+export const MEMORY_LIMIT_MB = 3072;
 
 /** Runs each recipe through `bin`; returns one result per recipe with outcome "cli-*" or a bug outcome. */
 export async function runCliSample(recipes, bin) {

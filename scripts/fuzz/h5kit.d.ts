@@ -8,6 +8,8 @@ export interface H5Edits {
   externalLinks?: { path: string; file: string; target: string }[];
   extraAttrs?: { path: string; name: string; value: unknown }[];
   rename?: (path: string) => string;
+  groups?: string[];
+  hardLinks?: { path: string; target: string }[];
 }
 export declare function h5fs(): Promise<unknown>;
 export declare function editH5(bytes: Uint8Array, edits?: H5Edits): Promise<Uint8Array>;

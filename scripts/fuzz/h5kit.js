@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Dataset, File, Group, ready } from "h5wasm/node";
+import { Dataset, File, Group, Module, ready } from "h5wasm/node";
 
 let counter = 0;
 let fsPromise;
@@ -48,7 +48,8 @@ export async function h5fs() {
  * - `extraAttrs`: attributes to add, `{path, name, value}`;
  * - `rename(path)`: where a group or dataset goes in the copy (default: the same path);
  * - `externalLinks`: `{path, file, target}` links to objects in other files;
- * - `extra` entries may also carry `compression` (gzip level) and `chunks`.
+ * - `extra` entries may also carry `compression` (gzip level) and `chunks`;
+ * - `groups`: empty groups to add (created in order), then `hardLinks`: `{path, target}` (cycles allowed).
  */
 export async function editH5(bytes, edits = {}) {
   await h5fs();
@@ -63,6 +64,8 @@ export async function editH5(bytes, edits = {}) {
     for (const e of edits.extra ?? []) addDataset(to, e);
     for (const a of edits.extraAttrs ?? []) (a.path ? to.get(a.path) : to).create_attribute(a.name, a.value);
     for (const l of edits.externalLinks ?? []) to.create_external_link(l.file, l.target, l.path);
+    for (const g of edits.groups ?? []) to.create_group(g);
+    for (const l of edits.hardLinks ?? []) Module.create_hard_link(to.file_id, l.target, l.path);
   } finally {
     from.close();
     to.close();
@@ -129,7 +132,7 @@ function addDataset(to, { path, data, shape, dtype, hugeShape, compression, chun
     ds.resize(hugeShape);
     return;
   }
-  to.create_dataset({ name: path, data, shape, ...(dtype && typeof dtype === "string" ? { dtype } : {}), ...(compression ? { compression, chunks } : {}) });
+  to.create_dataset({ name: path, data, shape, ...(dtype && typeof dtype === "string" ? { dtype } : {}), ...(compression ? { compression } : {}), ...(chunks ? { chunks, ...(chunks.some((c, i) => c > shape[i]) ? { maxshape: shape.map(() => null) } : {}) } : {}) });
 }
 
 /** All dataset paths of a file, for picking mutation targets. */

@@ -2,6 +2,7 @@
 // `make()` derives one bad input from one fixture file.
 import { configTextOf, DROP, weightsBytesOf, withConfigText, withWeightEdits } from "./access.js";
 import { datasetPaths } from "./h5kit.js";
+import { hostileMutations } from "./hostile-mutations.js";
 import { jsonMutations } from "./json-mutations.js";
 import { hash, rng } from "./rng.js";
 import { sourceInput } from "./sources.js";
@@ -22,6 +23,7 @@ export async function buildRecipes(sources, seed = 1) {
     if (source.format === "keras") zipMutations(input, add);
     for (const [name, f] of jsonMutations(r)) add("json", name, "any", async () => withConfigText(source, input, f(await configTextOf(source, input))));
     await weightMutations(r, source, input, add);
+    hostileMutations(r, source, input, add);
   }
   return recipes;
 }

@@ -14,6 +14,6 @@ for (let i = workerData.start; i < recipes.length; i++) {
     // A failure of the harness itself (making the mutant), not of keras2ts: reported separately.
     result = { id: recipes[i].id, category: recipes[i].category, expect: recipes[i].expect, outcome: "harness-error", detail: String(err?.stack ?? err).slice(0, 300), ms: 0 };
   }
-  parentPort.postMessage({ type: "result", index: i, result });
+  parentPort.postMessage({ type: "result", index: i, result: { ...result, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) } });
 }
 parentPort.postMessage({ type: "done" });

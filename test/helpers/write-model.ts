@@ -37,7 +37,7 @@ async function h5Bytes(fill: (f: H5WriteFile) => void): Promise<Uint8Array> {
   }
 }
 
-/** Lets HDF5 open this path even when keras2ts' loader has confined it (generator/load/h5-sandbox.ts). */
+/** Registers a path HDF5 may open (a hook older keras2ts loaders checked; the loader now reads HDF5 in memory only). */
 function allowOpen(path: string): () => void {
   const g = globalThis as Record<symbol, Set<string> | undefined>;
   const openable = (g[Symbol.for("keras2ts.hdf5.openable")] ??= new Set<string>());
@@ -64,15 +64,21 @@ function dataset(root: Group, path: string, t: TensorSpec): void {
  * A legacy HDF5 file (`model.save("m.h5")` or, without a config, `save_weights`): one group per
  * top-level layer with a `weight_names` attribute; datasets at `<group>/<weight name>`.
  */
-export function legacyH5(layers: Record<string, TensorSpec[]>, modelConfig?: unknown, kerasVersion?: string): Promise<Uint8Array> {
+export function legacyH5(layers: Record<string, TensorSpec[]>, modelConfig?: unknown, kerasVersion?: string, h5pyNames = false): Promise<Uint8Array> {
+  // h5pyNames: name lists as h5py writes them for Keras, fixed-length byte strings (charset ASCII) of UTF-8.
+  const names = (g: Group, attr: string, list: string[]) => {
+    const width = Math.max(1, ...list.map((n) => new TextEncoder().encode(n).length));
+    if (h5pyNames) g.create_attribute(attr, list, [list.length], `A${width}`);
+    else g.create_attribute(attr, list);
+  };
   return h5Bytes((f) => {
     if (modelConfig !== undefined) f.create_attribute("model_config", JSON.stringify(modelConfig));
     if (kerasVersion !== undefined) f.create_attribute("keras_version", kerasVersion);
     const root = modelConfig === undefined ? f : f.create_group("model_weights");
-    root.create_attribute("layer_names", Object.keys(layers));
+    names(root, "layer_names", Object.keys(layers));
     for (const [name, weights] of Object.entries(layers)) {
       const g = root.create_group(name);
-      g.create_attribute("weight_names", weights.length > 0 ? weights.map((w) => w.name) : [""]);
+      names(g, "weight_names", weights.length > 0 ? weights.map((w) => w.name) : [""]);
       for (const w of weights) dataset(g, w.name, w);
     }
   });
