@@ -22,6 +22,8 @@ class LongestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Generated modules and the test files keras2ts writes beside them (--test-vectors) are not ours to run.
+    exclude: ["test/.generated/**", "**/node_modules/**"],
     globalSetup: ["test/setup/global.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,7 +1,10 @@
 /** Limits on what generation may cost, checked before the work they bound. */
-import { constants } from "node:buffer";
 import { KerasError } from "./errors.js";
 import type { Model } from "./ir/types.js";
+
+/** The longest string the engine can hold: Node's own figure, else V8's (2^29 − 24, as in Chromium). */
+const MAX_STRING_LENGTH: number =
+  (globalThis as { Buffer?: { constants?: { MAX_STRING_LENGTH?: number } } }).Buffer?.constants?.MAX_STRING_LENGTH ?? 2 ** 29 - 24;
 
 /** Longest timestep loop that may be unrolled: beyond it unrolled code grows without bound. */
 export const MAX_UNROLL_LIMIT = 4096;
@@ -42,7 +45,7 @@ function whole(name: string, v: number | undefined, min: number, max = Number.MA
  * (~512 MiB on 64-bit Node), which would otherwise surface as an internal "Invalid string length".
  */
 export function outputLimit(maxOutputBytes: number): number {
-  return Math.min(maxOutputBytes, constants.MAX_STRING_LENGTH);
+  return Math.min(maxOutputBytes, MAX_STRING_LENGTH);
 }
 
 /** Bytes a printed weight value takes at least: "0," as a literal, exactly 16/3 as base64, 8/3 as float16 base64 ("auto" may print literals). */
@@ -52,7 +55,7 @@ export function bytesPerWeight(encoding: "auto" | "literal" | "base64" | "f16" |
 
 /** The one error for a module over the output limit, naming the flag (or V8's ceiling). */
 export function outputTooLarge(bytes: number, limit: number, detail = ""): KerasError {
-  const raise = limit >= constants.MAX_STRING_LENGTH
+  const raise = limit >= MAX_STRING_LENGTH
     ? "the longest string JavaScript can hold, whatever --max-output-bytes says; --weights base64 takes about a third of the literal text"
     : "raise it with --max-output-bytes";
   return new KerasError(`the generated module would be over ${Math.floor(bytes)} bytes${detail}, over the limit of ${limit} (${raise})`);

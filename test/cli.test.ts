@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli } from "./helpers/cli.js";
-import { plainH5 } from "./helpers/write-model.js";
+import { kerasZip, plainH5 } from "./helpers/write-model.js";
 import { FIXTURES, GENERATED, REPO } from "./helpers/cases.js";
 
 const work = join(GENERATED, "cli");
@@ -55,13 +55,21 @@ describe("keras2ts generate", () => {
     expect(readFileSync(join(work, "d/model.ts")).equals(first)).toBe(true);
   });
 
-  it("fails with one short line naming the file, the layer and its class, the README list and --custom, exit 1, no output", () => {
-    const r = run("generate", join(FIXTURES, "mha_encoder/model.keras"), "-o", "e/model.ts");
+  it("fails with one short line naming the file, the layer and its class, the README list and --custom, exit 1, no output", async () => {
+    // A Keras class keras2ts does not implement (Conv3D), in a real .keras layout.
+    const config = {
+      module: "keras", class_name: "Sequential", config: { name: "seq", layers: [
+        { module: "keras.layers", class_name: "InputLayer", config: { name: "x", batch_shape: [null, 4, 4, 4, 1], dtype: "float32" } },
+        { module: "keras.layers", class_name: "Conv3D", config: { name: "conv3d", filters: 2, kernel_size: [2, 2, 2], use_bias: false } },
+      ] },
+    };
+    writeFileSync(join(work, "conv3d.keras"), await kerasZip(config, []));
+    const r = run("generate", join(work, "conv3d.keras"), "-o", "e/model.ts");
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     const line = r.stderr.trim();
-    expect(line).toMatch(/^keras2ts: .*mha_encoder\/model\.keras: multi_head_attention \(MultiHeadAttention\): unsupported layer class "MultiHeadAttention": /);
-    expect(line).toContain('see "Supported layers" in the keras2ts README, or implement it with --custom MultiHeadAttention=./multiheadattention.ts');
+    expect(line).toMatch(/^keras2ts: .*conv3d\.keras: conv3d \(Conv3D\): unsupported layer class "Conv3D": /);
+    expect(line).toContain('see "Supported layers" in the keras2ts README, or implement it with --custom Conv3D=./conv3d.ts');
     expect(line.slice(line.indexOf("unsupported")).length).toBeLessThan(200); // not the list of every class (over 1,000 characters before)
     expect(existsSync(join(work, "e/model.ts"))).toBe(false);
   });

@@ -141,7 +141,9 @@ describe("JSON, graphs and output", () => {
 
   it("-o .../keras2ts-runtime.ts is refused: module and runtime never share a path", () => {
     const r = cli("runtime.keras", hostile.LSTM_KERAS, [], join(work, "runtime.keras", "out", "keras2ts-runtime.ts"));
-    expectClean(r, /cannot be named keras2ts-runtime\.ts/);
+    // A usage error (exit 2): the CLI refuses the name before reading anything.
+    expect(r.lines).toEqual([expect.stringMatching(/^keras2ts: -o cannot be named like the runtime file keras2ts-runtime\.ts/)]);
+    expect(r.code).toBe(2);
     expect(readdirSync(join(work, "runtime.keras"))).not.toContain("out");
   });
 

@@ -2,6 +2,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { activationName } from "../../generator/emit/activations.js";
 import type { Call, Config, KerasVersion, Layer as IrLayer, Model } from "../../generator/ir/types.js";
+import { emitterFor } from "../../generator/emit/layers/registry.js";
+import { opsFamily } from "../../generator/emit/layers/ops/index.js";
 
 let ready: Promise<void> | undefined;
 
@@ -191,7 +193,7 @@ function predictOnce(model: Model, tfModel: tf.LayersModel, xs: ArrayLike<number
 
 function applyCall(call: Call, model: Model, made: Map<IrLayer, tf.layers.Layer>, symbols: Map<number, Sym>): void {
   const layer = call.layer;
-  if (call.maskInput !== undefined || layer.module?.includes(".ops")) throw new NoReference(`${layer.name}: explicit mask or Keras op layer`);
+  if (call.maskInput !== undefined || emitterFor(layer) === opsFamily) throw new NoReference(`${layer.name}: explicit mask or Keras op layer`);
   let tfLayer = made.get(layer);
   if (!tfLayer) {
     const make = LAYERS[layer.className];
