@@ -2,7 +2,7 @@
  * What keras2ts needs from an HDF5 file, read in one go: runs inside the HDF5 worker
  * (h5-worker.ts), so that the HDF5 library can be stopped (see h5-host.ts).
  */
-import type { Weight } from "../ir/types.js";
+import type { Weight } from "./types.js";
 import { H5File } from "./hdf5.js";
 import { keras3HasLayerNames, readKeras3Weights, readLegacyWeights } from "./weights.js";
 
