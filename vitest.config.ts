@@ -7,7 +7,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * two workers, the suite ends when its longest file does: started first, the long files overlap with
  * everything else instead of running alone at the end (a fresh clone has no timing cache to sort by).
  */
-const LONGEST_FIRST = ["realworld-tfjs", "atomic-output", "realworld", "cli", "custom-layers", "hostile-names", "realworld-reference", "fuzz", "layers-conv", "float32", "typecheck"];
+const LONGEST_FIRST = ["realworld-tfjs", "output-flavours", "packaging", "hostile-files", "cli", "ops", "custom-layers", "layers-conv", "web-converter", "realworld", "fuzz", "atomic-output", "layers-shape", "hostile-names", "typecheck", "test-vectors", "hermes", "attention"];
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
