@@ -153,7 +153,7 @@ async function benchOne(s: Subject, tmp: string, out: Tables): Promise<void> {
 
   // Latency, in this process.
   const ours = (await import(pathToFileURL(mjs).href)) as Ours;
-  const kernels = (await import(pathToFileURL(join(dir, "mjs", "keras2ts-runtime.js")).href)) as Kernels;
+  const kernels = (await import(pathToFileURL(join(dir, "mjs", "keras2ts-runtime.mjs")).href)) as Kernels;
   const products = modelProducts(model);
   const roof = products ? time(roofline(products)) : undefined;
   if (recorded && want) {
