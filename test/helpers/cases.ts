@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { generate, type GenerateOptions } from "../../generator/index.js";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -141,6 +141,13 @@ export async function generateShared(format: CaseFormat, options: Partial<Genera
  * this takes 2 s. The code that runs is the generated code, as a user's bundler or Node would run it.
  * For modules that import only files of their own folder (not `--custom` implementations).
  */
+/** The test file now running (test files share helper modules when Vitest runs them in one process). */
+export function currentTestFile(): string {
+  const file = expect.getState().testPath;
+  if (file === undefined) throw new Error("currentTestFile: no test file is running");
+  return file;
+}
+
 export async function importGenerated(path: string): Promise<GeneratedModule> {
   const dir = dirname(path);
   const native = join(dir, "native");

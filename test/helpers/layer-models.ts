@@ -9,7 +9,7 @@ import { callShapes, type Model } from "../../generator/ir/types.js";
 import { readArchitecture } from "../../generator/load/architecture.js";
 import { parseKerasVersion } from "../../generator/load/version.js";
 import { join } from "node:path";
-import { asList, GENERATED } from "./cases.js";
+import { asList, currentTestFile, GENERATED } from "./cases.js";
 export { sequential } from "./ir.js";
 import { importModel, modelFromConfig } from "./ir.js";
 
@@ -70,8 +70,12 @@ export function randomWeights(architecture: unknown, seed: number, kerasVersion 
   return weights;
 }
 
-/** Every module `generated` wrote in this test file, for one type-check at the end. */
-export const generatedPaths: string[] = [];
+/**
+ * Every module `generated` wrote in this test file, for one type-check at the end. Kept per test file:
+ * test files share helper modules when Vitest runs them in one process (`isolate: false`).
+ */
+const pathsByFile = new Map<string, string[]>();
+export const generatedPaths = (): string[] => [...(pathsByFile.get(currentTestFile()) ?? [])];
 
 /** Builds the model (random weights unless given), emits it into test/.generated/<sub>, imports it. */
 export async function generated(sub: string, architecture: unknown, seed: number, kerasVersion = "3.15.1", given?: Weights) {
@@ -80,7 +84,8 @@ export async function generated(sub: string, architecture: unknown, seed: number
   const model: Model = runPasses(modelFromConfig(architecture, weights, kerasVersion));
   const mod = await importModel(sub, model);
   const run = (...xs: number[][]) => asList(mod.predict(...xs)).map((a) => Array.from(a));
-  generatedPaths.push(join(GENERATED, sub, "model.ts"));
+  const file = currentTestFile();
+  pathsByFile.set(file, [...(pathsByFile.get(file) ?? []), join(GENERATED, sub, "model.ts")]);
   return { mod, model, weights, run };
 }
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { runPasses } from "../../generator/passes/index.js";
 import type { EmitOptions } from "../../generator/emit/module.js";
-import { GENERATED, type GeneratedModule } from "./cases.js";
+import { currentTestFile, GENERATED, type GeneratedModule } from "./cases.js";
 import { importModel, modelFromConfig } from "./ir.js";
 import { activationFn, gruRef, lstmRef, simpleRnnRef, type CellRef } from "./rnn-reference.js";
 
@@ -44,15 +44,17 @@ export function functionalArch(inputs: [string, (number | null)[], string?][], l
 
 export type WeightList = { shape: number[]; data: Float32Array }[];
 
-const generatedPaths: string[] = [];
-/** Every module this test run generated (for one type check at the end). */
-export const generatedModules = (): readonly string[] => generatedPaths;
+/** Per test file: test files share helper modules when Vitest runs them in one process (`isolate: false`). */
+const pathsByFile = new Map<string, string[]>();
+/** Every module this test file generated (for one type check at the end). */
+export const generatedModules = (): readonly string[] => pathsByFile.get(currentTestFile()) ?? [];
 
 /** Builds, runs the passes (masks), emits into test/.generated/<sub> and imports the module. */
 export async function buildModule(sub: string, arch: unknown, weights: Record<string, WeightList>, version = "3.15.1", options: EmitOptions = {}): Promise<GeneratedModule> {
   const model = runPasses(modelFromConfig(arch, weights, version));
   const mod = await importModel(sub, model, options);
-  generatedPaths.push(join(GENERATED, sub, "model.ts"));
+  const file = currentTestFile();
+  pathsByFile.set(file, [...(pathsByFile.get(file) ?? []), join(GENERATED, sub, "model.ts")]);
   return mod;
 }
 

@@ -1,16 +1,22 @@
-/** tfjs (a faithful port of Keras 2 layers, pure JS CPU backend) as a second reference for single layers. */
+/**
+ * tfjs (a faithful port of Keras 2 layers, pure JS CPU backend) as a second reference for single layers.
+ * The backend is process-wide: each call selects the one it needs (another test file in the same
+ * process may have left the wasm backend selected).
+ */
 import * as tf from "@tensorflow/tfjs";
 import { activationName } from "../../generator/emit/activations.js";
 import type { Call, Config, KerasVersion, Layer as IrLayer, Model } from "../../generator/ir/types.js";
 import { emitterFor } from "../../generator/emit/layers/registry.js";
 import { opsFamily } from "../../generator/emit/layers/ops/index.js";
 
-let ready: Promise<void> | undefined;
+/** Selects a tfjs backend (the wasm one must be registered by the caller: import "@tensorflow/tfjs-backend-wasm"). */
+async function useBackend(backend: "cpu" | "wasm"): Promise<void> {
+  if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
+}
 
 /** Runs one tfjs layer on one sample after setting its weights; returns the flattened output. */
 export async function tfjsLayer(layer: tf.layers.Layer, inputShape: number[], weights: { shape: number[]; data: number[] }[], x: number[]): Promise<number[]> {
-  ready ??= tf.setBackend("cpu").then(() => undefined);
-  await ready;
+  await useBackend("cpu");
   const model = tf.sequential();
   model.add(tf.layers.inputLayer({ inputShape }));
   model.add(layer);
@@ -159,10 +165,7 @@ const LAYERS: Record<string, MakeLayer> = {
 
 /** Builds the tfjs twin of a loaded model; throws NoReference when some part cannot be mirrored. */
 export async function buildTfjsReference(model: Model, backend: "cpu" | "wasm" = "cpu"): Promise<TfjsReference> {
-  ready ??= tf.setBackend("cpu").then(() => undefined);
-  await ready;
-  // The wasm backend must be registered by the caller (import "@tensorflow/tfjs-backend-wasm"): the bench does.
-  if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to start`);
+  await useBackend(backend);
   const symbols = new Map<number, Sym>();
   const inputs = model.inputs.map((io) => {
     const input = tf.input({ shape: model.values[io.value]!.shape.map((d) => (typeof d === "number" ? d : null)) });
