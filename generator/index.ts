@@ -19,7 +19,7 @@ import { emitterFor, layerKinds } from "./emit/layers/registry.js";
 import { RUNTIME_FILE_BASE, runtimeSource } from "./emit/runtime-source.js";
 import { runPasses } from "./passes/index.js";
 import { declarationName, declarationsOf, formatNote, toCommonJs, typescript, type ModuleFormat } from "./emit/module-format.js";
-import { readTestVectors, testFileText, testVectorsHeader } from "./test-vectors.js";
+import { readTestVectors, testFileName, testFileText, testVectorsHeader } from "./test-vectors.js";
 
 export { KerasError, formatError } from "./errors.js";
 export type { Model } from "./ir/types.js";
@@ -109,47 +109,33 @@ export function generateFromModel(model: Model, moduleName: string, options: Gen
   checkOutputFloor(model, limit, options.weightEncoding); // before emitting anything
   const runtimeName = `${RUNTIME_FILE_BASE}${flavour.extension}`;
   const inline = options.inlineRuntime ?? false;
+  const vectors = options.testVectors && readTestVectors(options.testVectors.text, options.testVectors.sourceName, model);
+  const testName = testFileName(moduleName);
+  const notes = (flavour.language === "ts" ? "" : formatNote(flavour.extension, flavour.format)) + (vectors ? `${testVectorsHeader(vectors, testName)}\n` : "");
   const { code, weights, note } = emitModuleParts(model, {
     inlineRuntime: inline,
     runtimeSpecifier: `./${RUNTIME_FILE_BASE}${flavour.language === "ts" ? ".js" : flavour.extension}`,
-    formatNote: flavour.language === "ts" ? "" : formatNote(flavour.extension, flavour.format),
+    headerNotes: notes,
     maxOutputBytes: limit,
     ...(options.unrollLimit !== undefined ? { unrollLimit: options.unrollLimit } : {}),
     ...(options.weightEncoding !== undefined ? { weightEncoding: options.weightEncoding } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   if (code.length + weights.length > limit) throw outputTooLarge(code.length + weights.length, limit);
-  const vectors = options.testVectors && readTestVectors(options.testVectors.text, options.testVectors.sourceName, model);
-  const testName = testFileName(moduleName);
   const tests: GeneratedFile[] = vectors ? [{ name: testName, text: testFileText(vectors, { moduleFile: moduleName, language: flavour.language, format: flavour.format }) }] : [];
-  const header = vectors ? withHeaderLine(code, testVectorsHeader(vectors, testName)) : code;
   if (flavour.language === "ts") {
-    return [{ name: moduleName, text: header + weights, ...(note ? { note } : {}) }, ...(inline ? [] : [{ name: runtimeName, text: runtimeSource() }]), ...tests];
+    return [{ name: moduleName, text: code + weights, ...(note ? { note } : {}) }, ...(inline ? [] : [{ name: runtimeName, text: runtimeSource() }]), ...tests];
   }
   // Weight literals are already JavaScript: only the code part goes through the transpiler.
   options.onProgress?.("transpiling to JavaScript");
   const files: GeneratedFile[] = [
-    { name: moduleName, text: toJavaScript(header, flavour.format) + weights, ...(note ? { note } : {}) },
-    { name: declarationName(moduleName), text: declarationsOf(header) },
+    { name: moduleName, text: toJavaScript(code, flavour.format) + weights, ...(note ? { note } : {}) },
+    { name: declarationName(moduleName), text: declarationsOf(code) },
   ];
   if (!inline) {
     files.push({ name: runtimeName, text: toJavaScript(runtimeSource(), flavour.format) }, { name: declarationName(runtimeName), text: runtimeDeclarations() });
   }
   return [...files, ...tests];
-}
-
-/** `model.ts` → `model.test.ts`: the test-vectors file sits beside the module, in its language. */
-export function testFileName(moduleName: string): string {
-  const dot = moduleName.lastIndexOf(".");
-  return dot > 0 ? `${moduleName.slice(0, dot)}.test${moduleName.slice(dot)}` : `${moduleName}.test.js`;
-}
-
-/** Adds one line to the module's leading comment block (its header). */
-function withHeaderLine(code: string, line: string): string {
-  const lines = code.split("\n");
-  const end = lines.findIndex((l) => !l.startsWith("//"));
-  lines.splice(end < 0 ? lines.length : end, 0, line);
-  return lines.join("\n");
 }
 
 interface Flavour {

@@ -128,6 +128,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** `model.ts` → `model.test.ts`: the test file sits beside the module, in its language. */
+export function testFileName(moduleName: string): string {
+  const dot = moduleName.lastIndexOf(".");
+  return dot > 0 ? `${moduleName.slice(0, dot)}.test${moduleName.slice(dot)}` : `${moduleName}.test.js`;
+}
+
 /** The header line recording the check in the generated module. */
 export function testVectorsHeader(v: TestVectors, testFile: string): string {
   const checked = v.calls.filter((c) => !("reset" in c)).length;

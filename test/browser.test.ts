@@ -9,13 +9,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join, normalize } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER_REQUIRED, browserAvailable, launchChromium } from "./helpers/chromium.js";
 import { caseFormats, FIXTURES, generateInto, readCase, REPO, samples, worstExcess } from "./helpers/cases.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const REQUIRED = process.env["KERAS2TS_REQUIRE_BROWSER"] === "1";
-const available = existsSync(CHROMIUM);
 const CASES = ["functional_multi_io", "bidirectional", "masking_lstm", "conv1d_lstm"];
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>keras2ts</title>`;
@@ -49,16 +47,12 @@ function serve(): Promise<void> {
   }));
 }
 
-describe.skipIf(!available && !REQUIRED)("in headless Chromium", () => {
+describe.skipIf(!browserAvailable && !BROWSER_REQUIRED)("in headless Chromium", () => {
   beforeAll(async () => {
-    if (!available) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
     const first = await generateInto(`browser/${CASES[0]}`, caseFormats(join(FIXTURES, CASES[0]!))[0]!, { language: "js" }, "model.mjs");
     root = dirname(dirname(first));
     await serve();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -9,14 +9,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER_REQUIRED, browserAvailable, launchChromium } from "./helpers/chromium.js";
 import { FIXTURES, GENERATED, readCase, REPO, samples, worstExcess, type KerasCase } from "./helpers/cases.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const REQUIRED = process.env["KERAS2TS_REQUIRE_BROWSER"] === "1";
-const available = existsSync(CHROMIUM);
 const SITE = join(GENERATED, "web/site");
 const DOWNLOADS = join(GENERATED, "web/downloads");
 
@@ -70,16 +68,12 @@ function expectSamples(results: number[][][], c: KerasCase): void {
   }));
 }
 
-describe.skipIf(!available && !REQUIRED)("converter page in headless Chromium", () => {
+describe.skipIf(!browserAvailable && !BROWSER_REQUIRED)("converter page in headless Chromium", () => {
   beforeAll(async () => {
-    if (!available) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
     rmSync(join(GENERATED, "web"), { recursive: true, force: true });
     await build({ configFile: join(REPO, "web/vite.config.ts"), logLevel: "silent", build: { outDir: SITE, emptyOutDir: true } });
     await serve();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@
  * It shows the `inspect` view, offers the generated module (and its runtime) for download, and runs
  * the module's `predict` on numbers typed in. Nothing leaves the browser.
  */
-import { formatError, generate, loadModel, type GeneratedFile, type GenerateOptions } from "../generator/index.js";
+import { formatError, generateFromModel, loadModel, type GeneratedFile, type GenerateOptions } from "../generator/index.js";
 import { formatInspect, inspectModel } from "../generator/inspect.js";
 import { provideModule } from "./shims/node-module.js";
 
@@ -64,11 +64,12 @@ async function convert(): Promise<void> {
   $("result").hidden = true;
   try {
     const opts = options(name);
-    const report = inspectModel(await loadModel(bytes, opts));
+    const model = await loadModel(bytes, opts); // read once: the download and the runnable copy share it
+    const report = inspectModel(model);
     await loadTypeScript();
     const moduleName = `${base}.${language === "ts" ? "ts" : "mjs"}`;
-    const files = await generate(bytes, moduleName, { ...opts, language });
-    const runnable = language === "js" ? files : await generate(bytes, `${base}.mjs`, { ...opts, language: "js" });
+    const files = generateFromModel(model, moduleName, { ...opts, language });
+    const runnable = language === "js" ? files : generateFromModel(model, `${base}.mjs`, { ...opts, language: "js" });
     loaded = await importModule(runnable.find((f) => f.name.endsWith(".mjs") && !f.name.startsWith("keras2ts-runtime"))!, runnable.find((f) => f.name === "keras2ts-runtime.mjs"));
     showDownloads(files.filter((f) => !/\.d\.[mc]?ts$/.test(f.name)));
     $("inspect").textContent = formatInspect(report);

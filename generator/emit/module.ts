@@ -18,8 +18,8 @@ export interface EmitOptions {
   readonly inlineRuntime?: boolean;
   /** What the module imports the runtime from (default "./keras2ts-runtime.js"). */
   readonly runtimeSpecifier?: string;
-  /** A header line recording the JavaScript module format, or "" (TypeScript). */
-  readonly formatNote?: string;
+  /** Header comment lines (JavaScript module format, test vectors), each ending in a newline; or "". */
+  readonly headerNotes?: string;
   /** Told the stage and, while weights are printed (most of the time for big models), the share done. */
   readonly onProgress?: (stage: string, fraction?: number) => void;
   /** Refuse (KerasError) before printing weights past this many characters in all. */
@@ -92,7 +92,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     modelName: commentText(model.name),
     inputSummary: model.inputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
     outputSummary: model.outputs.map((io) => `${commentText(io.name)} ${shapeText(ctx.shape(io.value))}`).join(", "),
-    formatNote: options.formatNote ?? "",
+    headerNotes: options.headerNotes ?? "",
     weightsNote: note ? `// ${note}\n` : "",
     runtimeImport: (options.inlineRuntime ? "" : runtimeImportLine(ctx, options.runtimeSpecifier ?? `./${RUNTIME_FILE_BASE}.js`)) + moduleImportLines(ctx),
     inputEntries: model.inputs

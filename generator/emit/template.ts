@@ -9,8 +9,8 @@ export interface ModuleSlots {
   readonly modelName: string;
   readonly inputSummary: string;
   readonly outputSummary: string;
-  /** "" or one comment line naming the JavaScript module format. */
-  readonly formatNote: string;
+  /** Comment lines after the model line (module format, test vectors), each ending in a newline; or "". */
+  readonly headerNotes: string;
   /** A header comment line about the weight encoding (ending in a newline), or "". */
   readonly weightsNote: string;
   readonly runtimeImport: string;

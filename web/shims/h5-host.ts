@@ -9,10 +9,6 @@ export interface ReadBudget {
   readonly seconds?: number;
 }
 
-export function defaultReadSeconds(bytes: number): number {
-  return 3 + Math.ceil(bytes / (8 * 1024 * 1024));
-}
-
 export function warmHdf5Reader(): void {}
 
 export function readHdf5Contents(request: H5Request, _budget: ReadBudget = {}, _transfer = false): Promise<H5Contents> {
