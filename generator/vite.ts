@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { formatError, generate, type GenerateOptions, type WeightEncoding } from "./index.js";
+import { RUNTIME_FILE_BASE } from "./emit/runtime-source.js";
 
 /** Options applied to every imported model, as on the command line. */
 export interface Keras2tsPluginOptions {
@@ -50,8 +51,9 @@ interface PluginContext {
 /** The id app code never writes: generated modules import the runtime through it. */
 export const RUNTIME_ID = "virtual:keras2ts-runtime";
 const RESOLVED_RUNTIME_ID = `\0${RUNTIME_ID}`;
-const RUNTIME_JS = "keras2ts-runtime.js";
-const RUNTIME_IMPORT = /from\s+"\.\/keras2ts-runtime\.[cm]?js"/g;
+/** The runtime beside a generated `.js` module, and that module's import of it. */
+const RUNTIME_JS = `${RUNTIME_FILE_BASE}.js`;
+const RUNTIME_IMPORT = new RegExp(`from\\s+"\\./${RUNTIME_FILE_BASE}\\.js"`, "g");
 
 export function keras2ts(options: Keras2tsPluginOptions = {}): Keras2tsPlugin {
   const include = options.include ?? /\.(keras|h5)$/i;
