@@ -663,13 +663,13 @@ export function copyStrided(
 
 /**
  * Decodes weights written with `--weights base64`: base64 of little-endian float32 bytes, white space
- * ignored. Runs once per tensor when the module loads; needs no `atob` or `Buffer`.
+ * ignored. Runs once per tensor when the module loads.
  */
 export function decodeFloat32(text: string): Float32Array {
   const bytes = decodeBase64(text);
   const count = bytes.length >> 2;
   // On little-endian engines (all current ones) the bytes are the array: no copy, exact bits.
-  if (littleEndian()) return new Float32Array(bytes.buffer, 0, count);
+  if (littleEndian()) return new Float32Array(bytes.buffer, bytes.byteOffset, count);
   const view = new DataView(bytes.buffer, 0, bytes.length);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
@@ -699,11 +699,45 @@ function littleEndian(): boolean {
   return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 }
 
+// The engine's own base64 decoders, declared in this module's scope (modules compile without DOM or
+// Node types); where an engine lacks one it is just undefined.
+declare const Buffer: { from(text: string, encoding: "base64"): Uint8Array } | undefined;
+declare const atob: ((text: string) => string) | undefined;
+
 /**
- * Bytes of base64 text, white space and '=' padding skipped: whole quartets of digits at a time,
- * one character at a time around anything else.
+ * Bytes of base64 text (white space and '=' padding skipped) in an ArrayBuffer of their own, starting
+ * at offset 0: the engine's decoder where it has one (Uint8Array.fromBase64, Node's Buffer, atob;
+ * several times faster at load than JS), else decodeBase64Js. All give the same bytes.
  */
 function decodeBase64(text: string): Uint8Array {
+  try {
+    const fromBase64 = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+    if (typeof fromBase64 === "function") return ownBuffer(fromBase64.call(Uint8Array, text));
+    const nodeBuffer = typeof Buffer === "undefined" ? undefined : Buffer;
+    if (nodeBuffer) return ownBuffer(nodeBuffer.from(text, "base64"));
+    const decodeText = typeof atob === "undefined" ? undefined : atob;
+    if (decodeText) {
+      const binary = decodeText(text);
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      return bytes;
+    }
+  } catch {
+    // A decoder that refuses the text (none should): the JS decoder below skips what it cannot read.
+  }
+  return decodeBase64Js(text);
+}
+
+/** The bytes themselves when they own their buffer (large decodes do); a copy when they share one (Node's pool). */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes);
+}
+
+/**
+ * Bytes of base64 text in plain JS, white space and '=' padding skipped: whole quartets of digits at a
+ * time, one character at a time around anything else.
+ */
+function decodeBase64Js(text: string): Uint8Array {
   const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const value = new Int8Array(128).fill(-1);
   for (let i = 0; i < 64; i++) value[digits.charCodeAt(i)] = i;

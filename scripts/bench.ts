@@ -149,7 +149,7 @@ async function benchOne(s: Subject, tmp: string, out: Tables): Promise<void> {
   const mjsBy: Record<Encoding, string> = {} as Record<Encoding, string>;
   for (const enc of ENCODINGS) mjsBy[enc] = await writeModule(bytes, join(dir, `mjs-${enc}`), "model.mjs", { language: "js", weightEncoding: enc });
   const inline = await writeModule(bytes, join(dir, "inline"), "model.mjs", { language: "js", inlineRuntime: true });
-  const defaultEncoding = readFileSync(mjs, "utf8").includes("decodeFloat32(`") ? "base64" : "literal";
+  const defaultEncoding = readFileSync(mjs, "utf8").includes("decodeFloat32(\"") ? "base64" : "literal";
 
   // Latency, in this process.
   const ours = (await import(pathToFileURL(mjs).href)) as Ours;

@@ -23,6 +23,61 @@ describe("decodeFloat32", () => {
   });
 });
 
+describe("decodeFloat32's decoders", () => {
+  // The runtime uses the engine's decoder where there is one (Uint8Array.fromBase64, Buffer, atob) and
+  // its own JS loop elsewhere (Hermes without atob): every path must give the same bits.
+  const g = globalThis as unknown as Record<string, unknown>;
+  const U8 = Uint8Array as unknown as Record<string, unknown>;
+  function without<T>(names: string[], run: () => T): T {
+    const saved = names.map((n) => g[n]);
+    names.forEach((n) => delete g[n]);
+    try {
+      return run();
+    } finally {
+      names.forEach((n, i) => (g[n] = saved[i]));
+    }
+  }
+  const data = Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 9) - 4));
+  const small = Float32Array.of(1.5, -0, 3e-42);
+  const spaced = (t: string) => t.replace(/(.{7})/g, "$1\n  ");
+
+  it.each([
+    ["Buffer", []],
+    ["atob", ["Buffer"]],
+    ["the JS loop", ["Buffer", "atob"]],
+  ])("gives every bit back through %s, with or without white space", (_, hidden) => {
+    for (const tensor of [data, small, new Float32Array(0)]) {
+      const text = JSON.parse(float32Base64Literal(tensor)) as string;
+      for (const t of [text, spaced(text)]) {
+        const back = without(hidden as string[], () => decodeFloat32(t));
+        expect(back.byteOffset).toBe(0);
+        expect(new Uint32Array(back.buffer, 0, back.length)).toEqual(new Uint32Array(tensor.buffer));
+      }
+    }
+  });
+
+  it("calls Uint8Array.fromBase64 as a static method where the engine has it", () => {
+    const text = JSON.parse(float32Base64Literal(small)) as string;
+    let calls = 0;
+    U8["fromBase64"] = function (this: unknown, t: string) {
+      calls++;
+      expect(this).toBe(Uint8Array);
+      return new Uint8Array(Buffer.from(t, "base64"));
+    };
+    try {
+      expect(Array.from(decodeFloat32(text))).toEqual(Array.from(small));
+    } finally {
+      delete U8["fromBase64"];
+    }
+    expect(calls).toBe(1);
+  });
+
+  it("copies a decode that shares its buffer (Node pools small Buffers) instead of viewing the pool", () => {
+    const back = decodeFloat32(JSON.parse(float32Base64Literal(small)) as string);
+    expect(back.buffer.byteLength).toBe(small.length * 4);
+  });
+});
+
 describe.each(["lstm_default", "functional_multi_io", "bidirectional"])("%s", (name) => {
   it("computes bit-identically to the literal module (TS, inlined, JS), compiles under --strict, and is smaller", async () => {
     const dir = join(FIXTURES, name);

@@ -100,7 +100,7 @@ describe("the default weight encoding", () => {
     expect(small).not.toContain("decodeFloat32");
     const big = join(SHARED, "fixtures/bench/bench_seed_size/model.keras"); // 1.3M values
     const text = readFileSync(await generateInto("auto/big", { label: "keras", model: big }), "utf8");
-    expect(text).toContain("decodeFloat32(`");
+    expect(text).toContain("decodeFloat32(\"");
     expect(text).not.toContain("new Float32Array([");
   });
 });

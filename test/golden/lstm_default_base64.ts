@@ -80,49 +80,16 @@ export const predict: (input_layer: ArrayLike<number>) => Float32Array = default
 // ---- weights ----
 
 /** lstm: kernel, shape [4, 32] */
-const lstm_kernel = decodeFloat32(`
-  zsGnvbgcgr1rovu9KG7KO0cvs75JMHO+VIozvvXURD5Zg/Q9TtGCPmYvDz4b4lS+IpEfPnDXzT5fUUw9K3mYPnShfb4PZPw9
-  mIy1vtpzu7wBmIU+AReGvg2sNL5dyqm97htLPnVStr6GMIo+cqokPpM4hT4IRhU+05ZcPmggwr4AwoK+NmMpPWpXyT5HgL0+
-  Y1OHPstRIrwBors+/L8vPGz0ur76R62+xBgVvrczeT6VEVG++l0lPqSnaT5hXwS+dD+NPZYRmD1RrTW++uAKPZg+xL7Yglm+
-  feGmvnv27Lxp4Za+0iVyvhsKxD3KzA2+jvo6Pbcr/r2AOK6+9JrNvpCSgz6I+wC+vOOPvtlRhb79CGw9550KPlUsqT6qGLq+
-  a27XPW/qFr5SH8e+gIsuPtKM17yIOv07s1bPPVbzsb0YnSC9lAeOvuqDwr7W9LU9JSaNvoxaRz4JAfC9MiRavoOt4z3YT1++
-  g5rIvqqt4D3f8UQ+a3eOvvrNYT1FvAu+fOYQPvCLYb3MWFA+Y4nOvj6Tpz5Vi4E+rTEFPgqQHz6ybGC+QncHvcsgw74LdQe+
-  hH0lvjmnnr7XyqO9doBrvgieKz7T34y+FdidPrTdh77ZoV++DL4cvu4NNz6TkbG+xWvKPlLqvb40OwO+rRy+vjhDtb5UQym+
-  f/KcPqp3KL4=
-`);
+const lstm_kernel = decodeFloat32("zsGnvbgcgr1rovu9KG7KO0cvs75JMHO+VIozvvXURD5Zg/Q9TtGCPmYvDz4b4lS+IpEfPnDXzT5fUUw9K3mYPnShfb4PZPw9mIy1vtpzu7wBmIU+AReGvg2sNL5dyqm97htLPnVStr6GMIo+cqokPpM4hT4IRhU+05ZcPmggwr4AwoK+NmMpPWpXyT5HgL0+Y1OHPstRIrwBors+/L8vPGz0ur76R62+xBgVvrczeT6VEVG++l0lPqSnaT5hXwS+dD+NPZYRmD1RrTW++uAKPZg+xL7Yglm+feGmvnv27Lxp4Za+0iVyvhsKxD3KzA2+jvo6Pbcr/r2AOK6+9JrNvpCSgz6I+wC+vOOPvtlRhb79CGw9550KPlUsqT6qGLq+a27XPW/qFr5SH8e+gIsuPtKM17yIOv07s1bPPVbzsb0YnSC9lAeOvuqDwr7W9LU9JSaNvoxaRz4JAfC9MiRavoOt4z3YT1++g5rIvqqt4D3f8UQ+a3eOvvrNYT1FvAu+fOYQPvCLYb3MWFA+Y4nOvj6Tpz5Vi4E+rTEFPgqQHz6ybGC+QncHvcsgw74LdQe+hH0lvjmnnr7XyqO9doBrvgieKz7T34y+FdidPrTdh77ZoV++DL4cvu4NNz6TkbG+xWvKPlLqvb40OwO+rRy+vjhDtb5UQym+f/KcPqp3KL4=");
 
 /** lstm: recurrent_kernel, transposed (row j holds the weights into output j), shape [32, 8] */
-const lstm_recurrent_kernel_t = decodeFloat32(`
-  Aft4PeYcar6vZ4W+4nZxPMkwl76h5DC+Kx7uPqD/L718fpE+xlZ/PHPBIb50SAa+sVwHvUq/vr4cpDg9xKwEPuIvwj3iO5W+
-  LO2IPXP/d77ATe48xiKtvbj/lb1W/Bw9nn+AvflEX71ceS++hv05vTGBbb4U+2K9LhvwPVDeMr6l82Q+iXe9vhxfXT2aXrw9
-  OKSxPNm7I779MqK+y/MrPVGnRj6jNcS9hEXSvBNc0L2MLGA6CeUnPI7ijj7oIFI9QG+wPtY1Yb4b/8Y9+l4qvtXJP76mc0E+
-  onMpPeRsabxKgcS8iXuFPkOcw771g5k+9hkbPhSJCTykWAU+LdC/PEQnSb2vqHw+RjP9PhOtpr0x9Lq+o41WvIR/Yb3sIVE+
-  oxtSuxzGTTx2qzS+iEvDvSQx/73llfS8hl4/vtCd5z68pS0+qOl1vZQxGr7no8+9wpHIPWPzRT40UlW8KfSlvv4foz4wOAe9
-  /AJovLeDmj3WZdO9VcOSPfyu3z3hy549ZFWQPjtsBz05voO9mbYXvQ/TUz1DOUk+EsbPvYN0YT5lhI0994UcvkYrSb0Cu1U+
-  wqsuvdwknj4TxSk9aGVNPhDkjT22oeU9Ps2tPXVFNj5ToU+9hGlrvl4ZE76SC0a+2bFuPcSMMj2zjeO+rZlBvoJXnz1sVXW9
-  q8S7vhMohD2lt5A+fEOJPtqvED52W8W+8d9JPnA1j70b46C9yhu7vnoRY7xjE888x6n2vd1JYr5QAKK+DgTnPc61mbwl2ay+
-  7IjuPgbhvj6Azoo9M7pRPvzU8rsXwBo+Q/OXvfbIiby+4ZS9MdUUvsqCoL0y22U9KjHrvSuQ7T3CcYW+9YVTvusAKL47LYu9
-  4fbGPJJBqD115JS9sAMePZ+vY70H77a9R6CdPStNur5XWSc+o8o9PqCItD4Ato0+RRiKPOQ+NLyaFlK9Vv1PvtKmCj5M8eA9
-  Y6TVPJnSmb5WTNQ7D3jAvS38Bz3IpeG9WICuPRL2ED5Fk7y8RjXnO/VmU75OmjG+GBbtPVQafb3Oy2a9rhR8vuaSST50lM89
-  S/l8PhpMoj2Iary89WscviSl6Tvck+W9jQhdPhbThr7lpkm+lgAOPrsacb21DNe9BogPPpSxKD28wAE+6B2KPaax6z1Bylq+
-  N+xOvq/EXTz4vvu9QcOBvhRprT2GWfA9nqAlvj2Q5rvKXzS+YpFtvYrKGD6ExNS+3hsEvexAEz4p3dE9/WYePtwqozzqyFc9
-  pxfaPVeA8TpmU629wxkePsG4L72qlA0+PEdrvTdZvb25ITi+uXZMPBggsr4CoKo+Zvx7vsQbbb1hMUk+gvICvn64Sz2tN/A9
-  7Tmevv+oZL7KXdC9S5obvQ==
-`);
+const lstm_recurrent_kernel_t = decodeFloat32("Aft4PeYcar6vZ4W+4nZxPMkwl76h5DC+Kx7uPqD/L718fpE+xlZ/PHPBIb50SAa+sVwHvUq/vr4cpDg9xKwEPuIvwj3iO5W+LO2IPXP/d77ATe48xiKtvbj/lb1W/Bw9nn+AvflEX71ceS++hv05vTGBbb4U+2K9LhvwPVDeMr6l82Q+iXe9vhxfXT2aXrw9OKSxPNm7I779MqK+y/MrPVGnRj6jNcS9hEXSvBNc0L2MLGA6CeUnPI7ijj7oIFI9QG+wPtY1Yb4b/8Y9+l4qvtXJP76mc0E+onMpPeRsabxKgcS8iXuFPkOcw771g5k+9hkbPhSJCTykWAU+LdC/PEQnSb2vqHw+RjP9PhOtpr0x9Lq+o41WvIR/Yb3sIVE+oxtSuxzGTTx2qzS+iEvDvSQx/73llfS8hl4/vtCd5z68pS0+qOl1vZQxGr7no8+9wpHIPWPzRT40UlW8KfSlvv4foz4wOAe9/AJovLeDmj3WZdO9VcOSPfyu3z3hy549ZFWQPjtsBz05voO9mbYXvQ/TUz1DOUk+EsbPvYN0YT5lhI0994UcvkYrSb0Cu1U+wqsuvdwknj4TxSk9aGVNPhDkjT22oeU9Ps2tPXVFNj5ToU+9hGlrvl4ZE76SC0a+2bFuPcSMMj2zjeO+rZlBvoJXnz1sVXW9q8S7vhMohD2lt5A+fEOJPtqvED52W8W+8d9JPnA1j70b46C9yhu7vnoRY7xjE888x6n2vd1JYr5QAKK+DgTnPc61mbwl2ay+7IjuPgbhvj6Azoo9M7pRPvzU8rsXwBo+Q/OXvfbIiby+4ZS9MdUUvsqCoL0y22U9KjHrvSuQ7T3CcYW+9YVTvusAKL47LYu94fbGPJJBqD115JS9sAMePZ+vY70H77a9R6CdPStNur5XWSc+o8o9PqCItD4Ato0+RRiKPOQ+NLyaFlK9Vv1PvtKmCj5M8eA9Y6TVPJnSmb5WTNQ7D3jAvS38Bz3IpeG9WICuPRL2ED5Fk7y8RjXnO/VmU75OmjG+GBbtPVQafb3Oy2a9rhR8vuaSST50lM89S/l8PhpMoj2Iary89WscviSl6Tvck+W9jQhdPhbThr7lpkm+lgAOPrsacb21DNe9BogPPpSxKD28wAE+6B2KPaax6z1Bylq+N+xOvq/EXTz4vvu9QcOBvhRprT2GWfA9nqAlvj2Q5rvKXzS+YpFtvYrKGD6ExNS+3hsEvexAEz4p3dE9/WYePtwqozzqyFc9pxfaPVeA8TpmU629wxkePsG4L72qlA0+PEdrvTdZvb25ITi+uXZMPBggsr4CoKo+Zvx7vsQbbb1hMUk+gvICvn64Sz2tN/A97Tmevv+oZL7KXdC9S5obvQ==");
 
 /** lstm: bias, shape [32] */
-const lstm_bias = decodeFloat32(`
-  qJeRPmWQN756HYu++jngPi0Vjj7Qmc89WuqtvhLf6b6HAIg/jI+MPwqroz91cW4/+HQMP0LXgT9aXWQ/N0dNP+dS/bwKtlM9
-  oCykPodQK75+d4K+R6QDP2DHIL71ZoM+RFUFPx+bt76ZwdM+N3sVPpS63LyjEeQ+2dmsvhi0fr4=
-`);
+const lstm_bias = decodeFloat32("qJeRPmWQN756HYu++jngPi0Vjj7Qmc89WuqtvhLf6b6HAIg/jI+MPwqroz91cW4/+HQMP0LXgT9aXWQ/N0dNP+dS/bwKtlM9oCykPodQK75+d4K+R6QDP2DHIL71ZoM+RFUFPx+bt76ZwdM+N3sVPpS63LyjEeQ+2dmsvhi0fr4=");
 
 /** dense: kernel, transposed (row j holds the weights into output j), shape [3, 8] */
-const dense_kernel_t = decodeFloat32(`
-  Cp8ZPsegNb7GlS099eEVP48WBD8IUy0/YuHdvhmsK7++/yI/UU6ZvrvCrzxgkKM+w5E1vUwB1D7cR2W+qPzZPWJn0D7DNxk9
-  CDadvi7Gsz2kkMi+1rMgv8RCgr4mewC/
-`);
+const dense_kernel_t = decodeFloat32("Cp8ZPsegNb7GlS099eEVP48WBD8IUy0/YuHdvhmsK7++/yI/UU6ZvrvCrzxgkKM+w5E1vUwB1D7cR2W+qPzZPWJn0D7DNxk9CDadvi7Gsz2kkMi+1rMgv8RCgr4mewC/");
 
 /** dense: bias, shape [3] */
-const dense_bias = decodeFloat32(`
-  nq6/vYNqG7/f0UI8
-`);
+const dense_bias = decodeFloat32("nq6/vYNqG7/f0UI8");
