@@ -28,8 +28,8 @@ const tmp = mkdtempSync(join(tmpdir(), "keras2ts-encodings-"));
 const kb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} KB`);
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
 
-console.log("| model | parameters | base64 | f16 | int8 | int8 / base64 (raw / gzip) | f16 max diff | int8 max diff | int8 diff / tolerance | int8 largest weight change |");
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+console.log("| model | parameters | base64 | f16 | int8 | int8 / base64 (raw / gzip) | f16 max diff | int8 max diff | int8 diff / tolerance | int8 diff / max abs(y) | int8 largest weight change |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 const compression: string[] = [];
 for (const dir of subjects) {
   const name = dir.split("/").pop()!;
@@ -39,7 +39,7 @@ for (const dir of subjects) {
   const bytes = new Uint8Array(readFileSync(format.model));
   const base = { sourceName: "model.keras", ...(format.config ? { configText: readFileSync(format.config, "utf8") } : {}) };
   const text = {} as Record<Encoding, string>;
-  const diff = {} as Record<Encoding, { abs: number; share: number }>;
+  const diff = {} as Record<Encoding, ReturnType<typeof worst>>;
   for (const enc of ENCODINGS) {
     const out = join(tmp, name, enc);
     mkdirSync(out, { recursive: true });
@@ -55,7 +55,7 @@ for (const dir of subjects) {
   const share = `${pct(text.int8.length, text.base64.length)} / ${pct(gzipSync(text.int8).length, gzipSync(text.base64).length)}`;
   console.log(
     `| ${name} | ${params} | ${kb(text.base64.length)} | ${kb(text.f16.length)} | ${kb(text.int8.length)} | ${share} | ` +
-      `${diff.f16.abs.toExponential(1)} | ${diff.int8.abs.toExponential(1)} | ${diff.int8.share.toFixed(1)} | ${change} |`,
+      `${diff.f16.abs.toExponential(1)} | ${diff.int8.abs.toExponential(1)} | ${diff.int8.share.toFixed(1)} | ${(diff.int8.abs / diff.int8.range).toExponential(1)} | ${change} |`,
   );
   if (params > 10_000) compression.push(f16Compression(name, weights));
 }
@@ -64,10 +64,11 @@ console.log("| model | base64 of halves | base64 of deflated halves | base64 of 
 console.log("|---|---|---|---|");
 for (const row of compression) console.log(row);
 
-/** Largest |ours − Keras| over every sample and output, and its largest share of atol + rtol·|y|. */
-function worst(mod: GeneratedModule, c: ReturnType<typeof readCase>): { abs: number; share: number } {
+/** Largest |ours − Keras| over every sample and output, its largest share of atol + rtol·|y|, and the largest |y|. */
+function worst(mod: GeneratedModule, c: ReturnType<typeof readCase>): { abs: number; share: number; range: number } {
   let abs = 0;
   let share = 0;
+  let range = 0;
   for (let b = 0; b < c.inputs[0]!.shape[0]!; b++) {
     const got = asList(mod.predict(...c.inputs.map((t) => samples(t)[b]!)));
     c.outputs.forEach((o, k) =>
@@ -75,10 +76,11 @@ function worst(mod: GeneratedModule, c: ReturnType<typeof readCase>): { abs: num
         const d = Math.abs(got[k]![i]! - y);
         abs = Math.max(abs, d);
         share = Math.max(share, d / (c.atol + c.rtol * Math.abs(y)));
+        range = Math.max(range, Math.abs(y));
       }),
     );
   }
-  return { abs, share };
+  return { abs, share, range };
 }
 
 /** What lossless compression of the float16 bytes would give (deflate at level 9, as gzip does). */
