@@ -26,7 +26,7 @@ const subjects = [
 
 const tmp = mkdtempSync(join(tmpdir(), "keras2ts-encodings-"));
 const kb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} KB`);
-const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
+const pct = (a: number, b: number, digits = 0) => `${((100 * a) / b).toFixed(digits)}%`;
 
 console.log("| model | parameters | base64 | f16 | int8 | int8 / base64 (raw / gzip) | f16 max diff | int8 max diff | int8 diff / tolerance | int8 diff / max abs(y) | int8 largest weight change |");
 console.log("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -108,5 +108,5 @@ function f16Compression(name: string, weights: readonly Float32Array[]): string 
   let bits = 0;
   for (const c of counts.values()) bits -= c * Math.log2(c / n);
   const entropyChars = (bits / 6) | 0; // base64: 6 bits a character
-  return `| ${name} | ${pct(base64Chars(2 * n), f32)} | ${pct(base64Chars(deflateRawSync(halves, level).length), f32)} | ${pct(base64Chars(deflateRawSync(planes, level).length), f32)} | ${pct(entropyChars, f32)} |`;
+  return `| ${name} | ${pct(base64Chars(2 * n), f32)} | ${pct(base64Chars(deflateRawSync(halves, level).length), f32)} | ${pct(base64Chars(deflateRawSync(planes, level).length), f32)} | ${pct(entropyChars, f32, 1)} |`;
 }
