@@ -15,6 +15,9 @@ import { decodeInt8 } from "../runtime/keras2ts-runtime.js";
 import { asList, caseFormats, FIXTURES, GENERATED, generateInto, readCase, samples, SHARED, type GeneratedModule } from "./helpers/cases.js";
 import { runCli } from "./helpers/cli.js";
 import { typecheck } from "./helpers/typecheck.js";
+import { modelFromConfig, sequential } from "./helpers/ir.js";
+import { randomWeights } from "./helpers/layer-models.js";
+import { runPasses } from "../generator/passes/index.js";
 
 const base64 = (bytes: ArrayLike<number>) => Buffer.from(Uint8Array.from(bytes)).toString("base64");
 const f32Base64 = (values: readonly number[]) => Buffer.from(Float32Array.from(values).buffer).toString("base64");
@@ -110,6 +113,14 @@ describe("the int8 quantiser", () => {
 });
 
 /** The quantised tensors of the cases below, with their channels (as the emitters split them). */
+/** Replaces each quantised tensor with what the runtime decodes from it. */
+function dequantise(model: Model): void {
+  for (const { data, channels } of kernelsOf(model)) {
+    const { q, scales } = quantiseInt8(data, channels, "test");
+    q.forEach((v, i) => (data[i] = int8Value(v, scales[Math.floor(i / channels.stride) % channels.count]!)));
+  }
+}
+
 function kernelsOf(model: Model): { data: Float32Array; channels: Channels }[] {
   const layers = [...new Set(model.calls.map((c) => c.layer))];
   return layers.flatMap((l) =>
@@ -119,6 +130,10 @@ function kernelsOf(model: Model): { data: Float32Array; channels: Channels }[] {
       // MultiHeadAttention: query/key/value kernels (d, heads, dim) per (head, dim); the output kernel per feature.
       if (l.className === "MultiHeadAttention" && index % 2 === 1) return [];
       if (l.className === "MultiHeadAttention" && index < 6) return [{ data: w.data, channels: { count: w.data.length / w.shape[0]!, stride: 1 } }];
+      // Depthwise kernels (…k, C, M) per output channel c·M + m, the last two axes.
+      if ((l.className.startsWith("Depthwise") || l.className.startsWith("Separable")) && index === 0) {
+        return [{ data: w.data, channels: { count: w.shape.at(-2)! * w.shape.at(-1)!, stride: 1 } }];
+      }
       // Conv*Transpose kernels (…k, filters, channels) per filter; embedding tables per row.
       if (l.className.endsWith("Transpose") && index === 0) return [{ data: w.data, channels: { count: w.shape.at(-2)!, stride: w.shape.at(-1)! } }];
       if (l.className === "Embedding") return [{ data: w.data, channels: perRow(w.shape[0]!, w.data.length) }];
@@ -152,10 +167,7 @@ describe("--weights int8 modules", () => {
 
     // The reference: the model with each quantised tensor replaced by what the runtime decodes, printed as exact literals.
     const model = await loadModel(new Uint8Array(readFileSync(format.model)), { sourceName: "model.keras" });
-    for (const { data, channels } of kernelsOf(model)) {
-      const { q, scales } = quantiseInt8(data, channels, name);
-      q.forEach((v, i) => (data[i] = int8Value(v, scales[Math.floor(i / channels.stride) % channels.count]!)));
-    }
+    dequantise(model);
     const refDir = join(GENERATED, "int8", name, "dequantised");
     mkdirSync(refDir, { recursive: true });
     for (const f of generateFromModel(model, "model.ts", { sourceName: "model.keras", weightEncoding: "literal" })) writeFileSync(join(refDir, f.name), f.text);
@@ -178,6 +190,27 @@ describe("--weights int8 modules", () => {
     }
     expect(worst).toBeGreaterThan(0); // lossy by design
     expect(worst).toBeLessThan(INT8_OUTPUT_BOUND * range);
+  });
+
+  it.each([
+    ["DepthwiseConv2D", { kernel_size: 3, depth_multiplier: 2, padding: "same" }],
+    ["SeparableConv2D", { filters: 4, kernel_size: [3, 2], depth_multiplier: 2, padding: "valid" }],
+  ])("%s (no Keras fixture): one scale per output channel c·M + m, the same bits as the dequantised float32 module", async (className, config) => {
+    const arch = sequential([6, 5, 3], [[className, { name: "conv", ...config }]]);
+    const weights = randomWeights(arch, 5);
+    const model = () => runPasses(modelFromConfig(arch, weights));
+    const write = async (sub: string, m: Model, weightEncoding: "int8" | "literal") => {
+      const dir = join(GENERATED, "int8", className, sub);
+      mkdirSync(dir, { recursive: true });
+      for (const f of generateFromModel(m, "model.ts", { sourceName: "model.keras", weightEncoding })) writeFileSync(join(dir, f.name), f.text);
+      return (await import(join(dir, "model.ts"))) as GeneratedModule;
+    };
+    const int8 = await write("int8", model(), "int8");
+    const twin = model();
+    dequantise(twin);
+    const ref = await write("dequantised", twin, "literal");
+    const x = Array.from({ length: 6 * 5 * 3 }, (_, i) => Math.sin(i));
+    expect(Array.from(asList(int8.predict(x))[0]!)).toEqual(Array.from(asList(ref.predict(x))[0]!));
   });
 
   it("refuses a non-finite kernel value in one line; a non-finite bias stays exact float32", async () => {
