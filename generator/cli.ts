@@ -71,7 +71,7 @@ function readInput(args: Common): { bytes: Uint8Array; options: ModelOptions } {
 
 interface GenerateArgs extends Common {
   out: string;
-  weights: "auto" | "literal" | "base64" | "f16";
+  weights: "auto" | "literal" | "base64" | "f16" | "int8";
   "inline-runtime": boolean;
   force: boolean;
   check: boolean;
@@ -228,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
           .options(modelOptions)
           .option("out", { alias: "o", type: "string", requiresArg: true, demandOption: true, coerce: single("out"), describe: "output module (.ts, .mjs, .cjs, or .js: ES module or CommonJS as the nearest package.json says)" })
           .option("inline-runtime", { type: "boolean", default: false, describe: "put the runtime inside the module" })
-          .option("weights", { requiresArg: true, choices: ["auto", "literal", "base64", "f16"] as const, default: "auto" as const, describe: "weights as decimal Float32Array literals, as base64 (exact, about a third of the size; auto: literals up to 250,000 values, base64 above), or as base64 of float16 (lossy, about a sixth; the change is printed and recorded in the header)" })
+          .option("weights", { requiresArg: true, choices: ["auto", "literal", "base64", "f16", "int8"] as const, default: "auto" as const, describe: "weights as decimal Float32Array literals, as base64 (exact, about a third of the size; auto: literals up to 250,000 values, base64 above), as base64 of float16 (lossy, about a sixth), or kernels and embeddings as base64 of int8 with per-channel float32 scales (lossier, about a quarter of base64; both print the change and record it in the header)" })
           .option("unroll-limit", { type: "string", requiresArg: true, coerce: wholeNumber("unroll-limit", 0, MAX_UNROLL_LIMIT), describe: `unroll timestep loops up to this length (default 32, at most ${MAX_UNROLL_LIMIT})` })
           .option("max-output-bytes", { type: "string", requiresArg: true, coerce: wholeNumber("max-output-bytes", 1), describe: `largest generated module accepted (default ${DEFAULT_MAX_OUTPUT_BYTES})` })
           .option("test-vectors", { type: "string", requiresArg: true, coerce: single("test-vectors"), describe: "JSON of Keras inputs and outputs: write OUT's .test file (node:test) checking the module against them" })

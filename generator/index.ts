@@ -61,7 +61,7 @@ export interface GeneratedFile {
   /** File name relative to the output folder. */
   readonly name: string;
   readonly text: string;
-  /** What a lossy weight encoding (`f16`) changed, as recorded in the module header. */
+  /** What a lossy weight encoding (`f16`, `int8`) changed, as recorded in the module header. */
   readonly note?: string;
 }
 

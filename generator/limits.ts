@@ -48,9 +48,12 @@ export function outputLimit(maxOutputBytes: number): number {
   return Math.min(maxOutputBytes, MAX_STRING_LENGTH);
 }
 
-/** Bytes a printed weight value takes at least: "0," as a literal, exactly 16/3 as base64, 8/3 as float16 base64 ("auto" may print literals). */
-export function bytesPerWeight(encoding: "auto" | "literal" | "base64" | "f16" | undefined): number {
-  return encoding === "base64" ? 16 / 3 : encoding === "f16" ? 8 / 3 : MIN_BYTES_PER_WEIGHT;
+/**
+ * Bytes a printed weight value takes at least: "0," as a literal, exactly 16/3 as base64, 8/3 as
+ * float16 base64, 4/3 as int8 base64 (its float32 tensors and scales take more; "auto" may print literals).
+ */
+export function bytesPerWeight(encoding: "auto" | "literal" | "base64" | "f16" | "int8" | undefined): number {
+  return encoding === "base64" ? 16 / 3 : encoding === "f16" ? 8 / 3 : encoding === "int8" ? 4 / 3 : MIN_BYTES_PER_WEIGHT;
 }
 
 /** The one error for a module over the output limit, naming the flag (or V8's ceiling). */
@@ -62,7 +65,7 @@ export function outputTooLarge(bytes: number, limit: number, detail = ""): Keras
 }
 
 /** Refuses a model whose weights alone would print past the output limit, before printing them. */
-export function checkOutputFloor(model: Model, limit: number, encoding?: "auto" | "literal" | "base64" | "f16"): void {
+export function checkOutputFloor(model: Model, limit: number, encoding?: "auto" | "literal" | "base64" | "f16" | "int8"): void {
   const layers = new Set(model.calls.map((c) => c.layer));
   let values = 0;
   for (const layer of layers) for (const w of layer.weights) values += w.data.length;

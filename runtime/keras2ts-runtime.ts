@@ -695,6 +695,32 @@ export function decodeFloat16(text: string): Float32Array {
   return out;
 }
 
+/**
+ * Decodes weights written with `--weights int8`: `values` is base64 of signed bytes q (two's
+ * complement, -127..127), `scales` base64 of little-endian float32 scales, one per channel. Value i
+ * belongs to channel ⌊i / stride⌋ mod (number of scales): stride 1 cycles through the last axis
+ * (a Keras kernel's output channels), a row's length gives one scale per row (transposed copies,
+ * embedding tables). Each value is q · scale rounded once to float32 (as Math.fround would): the
+ * product of a 7-bit integer and a 24-bit significand is exact in float64, so the result is the same
+ * on every engine. A zero scale (an all-zero channel) gives zeros. Runs once per tensor at load.
+ */
+export function decodeInt8(values: string, scales: string, stride: number): Float32Array {
+  const q = decodeBase64(values);
+  const scale = decodeFloat32(scales);
+  const out = new Float32Array(q.length);
+  if (scale.length === 0) return out;
+  let channel = 0;
+  let run = 0;
+  for (let i = 0; i < q.length; i++) {
+    out[i] = ((q[i]! << 24) >> 24) * scale[channel]!; // sign-extend the byte
+    if (++run === stride) {
+      run = 0;
+      if (++channel === scale.length) channel = 0;
+    }
+  }
+  return out;
+}
+
 function littleEndian(): boolean {
   return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 }

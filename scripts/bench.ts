@@ -26,7 +26,9 @@ import { smallLstm, tenMillion } from "./bench/synthetic.js";
 
 const QUICK = process.argv.includes("--quick");
 const WINDOW_MS = QUICK ? 150 : 1000;
-const ENCODINGS = ["literal", "base64", "f16"] as const;
+const ENCODINGS = ["literal", "base64", "f16", "int8"] as const;
+/** The lossy encodings, each with its own share-of-base64 and accuracy columns. */
+const LOSSY = ["f16", "int8"] as const;
 type Encoding = (typeof ENCODINGS)[number];
 
 interface Subject {
@@ -191,12 +193,18 @@ async function benchOne(s: Subject, tmp: string, out: Tables): Promise<void> {
   const tsc = ENCODINGS.map((enc) => cost(tscCost(join(dir, `ts-${enc}`, "model.ts"), join(dir, `ts-${enc}`))));
   out.start.push(`| ${s.name} | ${defaultEncoding} | ${cold.join(" | ")} | ${tsc.join(" | ")} |`);
   const sizes = ENCODINGS.map((enc) => `${kb(text[enc].length)} / ${kb(gzipSync(text[enc]).length)}`);
-  const f16Share = `${((100 * text.f16.length) / text.base64.length).toFixed(0)}% / ${((100 * gzipSync(text.f16).length) / gzipSync(text.base64).length).toFixed(0)}%`;
-  const f16Note = /largest change (\S+) /.exec(text.f16)?.[1] ?? "?";
-  out.size.push(`| ${s.name} | ${(params / 1e6).toFixed(3)}M | ${ENCODINGS.map((enc) => cost(gen[enc])).join(" | ")} | ${sizes.join(" | ")} | ${f16Share} | ${f16Note} |`);
+  const share = (enc: Encoding) =>
+    `${((100 * text[enc].length) / text.base64.length).toFixed(0)}% / ${((100 * gzipSync(text[enc]).length) / gzipSync(text.base64).length).toFixed(0)}%`;
+  const change = (enc: Encoding) => /largest change (\S+) /.exec(text[enc])?.[1] ?? "?";
+  const lossyCells = LOSSY.flatMap((enc) => [share(enc), change(enc)]);
+  out.size.push(`| ${s.name} | ${(params / 1e6).toFixed(3)}M | ${ENCODINGS.map((enc) => cost(gen[enc])).join(" | ")} | ${sizes.join(" | ")} | ${lossyCells.join(" | ")} |`);
   if (want) {
-    const f16 = (await import(pathToFileURL(mjsBy.f16).href)) as Ours;
-    out.f16.push(`| ${s.name} | ${maxDiff(first(f16.predict(recorded!)), want).toExponential(1)} | ${kerasCase!.atol} + ${kerasCase!.rtol}·|y| |`);
+    const diffs: string[] = [];
+    for (const enc of LOSSY) {
+      const lossy = (await import(pathToFileURL(mjsBy[enc]).href)) as Ours;
+      diffs.push(maxDiff(first(lossy.predict(recorded!)), want).toExponential(1));
+    }
+    out.lossy.push(`| ${s.name} | ${diffs.join(" | ")} | ${kerasCase!.atol} + ${kerasCase!.rtol}·|y| |`);
   }
 
   const hermes = hermesRun(readFileSync(inline, "utf8"), join(dir, "inline"), x0, QUICK ? 500 : 2000);
@@ -216,7 +224,8 @@ interface Tables {
   size: string[];
   hermes: string[];
   notes: string[];
-  f16: string[];
+  /** Max |difference| from Keras per lossy encoding. */
+  lossy: string[];
 }
 
 function table(header: string, rows: readonly string[]): void {
@@ -229,7 +238,7 @@ function table(header: string, rows: readonly string[]): void {
 
 async function main(): Promise<void> {
   const tmp = join(tmpdir(), `keras2ts-bench-${process.pid}`);
-  const out: Tables = { latency: [], accuracy: [], start: [], size: [], hermes: [], notes: [], f16: [] };
+  const out: Tables = { latency: [], accuracy: [], start: [], size: [], hermes: [], notes: [], lossy: [] };
   const loadBefore = loadavg();
   let tenM: string[] = [];
   try {
@@ -256,12 +265,14 @@ async function main(): Promise<void> {
   table("| model | keras2ts JS | keras2ts wasm | tfjs-cpu | tfjs-wasm |", out.accuracy);
   console.log("Cold start (fresh Node process: import + first predict, median of " + (QUICK ? 1 : 3) + ") and `tsc --noEmit` (strict) on a project holding the TypeScript module,");
   console.log("per weight encoding (the default, \"auto\", is literal up to 250,000 weight values and base64 above):\n");
-  table("| model | default encoding | cold start literal | cold start base64 | cold start f16 | tsc literal | tsc base64 | tsc f16 |", out.start);
+  const each = (what: string, encodings: readonly string[] = ENCODINGS) => encodings.map((enc) => ` ${what}${enc} |`).join("");
+  table(`| model | default encoding |${each("cold start ")}${each("tsc ")}`, out.start);
   console.log("Generation (CLI in a child process: wall time, peak RSS) and module size (raw / gzip) per weight encoding:\n");
-  table("| model | parameters | generate literal | generate base64 | generate f16 | literal | base64 | f16 | f16 / base64 (raw / gzip) | f16 largest weight change |", out.size);
-  console.log("--weights f16: max |difference| from Keras' recorded output (the conformance tolerance beside it):\n");
-  table("| model | f16 max diff | tolerance |", out.f16);
-  if (tenM.length > 0) table("| synthetic model | parameters | generate literal | generate base64 | generate f16 |", tenM);
+  const lossyHeads = LOSSY.map((enc) => ` ${enc} / base64 (raw / gzip) | ${enc} largest weight change |`).join("");
+  table(`| model | parameters |${each("generate ")}${each("")}${lossyHeads}`, out.size);
+  console.log("--weights f16 and int8: max |difference| from Keras' recorded output (the conformance tolerance beside it):\n");
+  table(`| model |${each("", LOSSY).replace(/ \|/g, " max diff |")} tolerance |`, out.lossy);
+  if (tenM.length > 0) table(`| synthetic model | parameters |${each("generate ")}`, tenM);
   console.log("Hermes (hermes-engine-cli 0.12, `hermes -O`, no WebAssembly: the JS kernels), the --inline-runtime module as one script:\n");
   table("| model | Hermes predict | Node predict (JS kernels) | max abs(Hermes − Node) | Hermes compile + run |", out.hermes);
   console.log(`Shared runtime: ${kb(runtime.length)} (${kb(gzipSync(runtime).length)} gzip) TypeScript, written once beside the modules;`);

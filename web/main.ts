@@ -3,7 +3,7 @@
  * It shows the `inspect` view, offers the generated module (and its runtime) for download, and runs
  * the module's `predict` on numbers typed in. Nothing leaves the browser.
  */
-import { formatError, generateFromModel, loadModel, type GeneratedFile, type GenerateOptions } from "../generator/index.js";
+import { formatError, generateFromModel, loadModel, type GeneratedFile, type GenerateOptions, type WeightEncoding } from "../generator/index.js";
 import { formatInspect, inspectModel } from "../generator/inspect.js";
 import { provideModule } from "./shims/node-module.js";
 
@@ -42,7 +42,7 @@ function options(sourceName: string): GenerateOptions {
     ...(config ? { configText: config.text } : {}),
     ...(timesteps !== undefined ? { timesteps } : {}),
     ...(unrollLimit !== undefined ? { unrollLimit } : {}),
-    weightEncoding: $<HTMLSelectElement>("weights").value as "literal" | "base64",
+    weightEncoding: $<HTMLSelectElement>("weights").value as WeightEncoding,
   };
 }
 
@@ -76,7 +76,8 @@ async function convert(): Promise<void> {
     showInputs(loaded);
     $("output").textContent = "";
     $("result").hidden = false;
-    setStatus(`${name}: ${report.layers.length} layers, ${report.totalParams.toLocaleString("en")} parameters → ${moduleName}`, "ok");
+    const lossy = files[0]?.note ? ` (${files[0].note})` : ""; // f16/int8: what they changed, as in the module header
+    setStatus(`${name}: ${report.layers.length} layers, ${report.totalParams.toLocaleString("en")} parameters → ${moduleName}${lossy}`, "ok");
   } catch (err) {
     loaded = undefined;
     setStatus(formatError(name, err), "error");

@@ -3,12 +3,15 @@ import type { Dim, KerasVersion, Layer, Model, Shape } from "../ir/types.js";
 import { resolveActivation, type Activation } from "./activations.js";
 import type { EmitContext } from "./layers/types.js";
 import { IdentifierPool } from "./names.js";
+import { int8Channels, perRow, type Channels } from "./int8.js";
 
 export interface WeightDecl {
   readonly id: string;
   readonly data: Float32Array;
   readonly shape: readonly number[];
   readonly comment: string;
+  /** How `--weights int8` splits it into channels; undefined: it stays exact float32. */
+  readonly channels?: Channels;
 }
 
 export interface BufferDecl {
@@ -103,7 +106,7 @@ export class ModuleContext implements EmitContext {
     this.valueBuffers.set(to, this.buffer(from));
   }
 
-  weight(layer: Layer, index: number, label: string, data?: Float32Array): string {
+  weight(layer: Layer, index: number, label: string, data?: Float32Array, channels?: Channels): string {
     const key = data ? "" : `${this.base(layer)}#${index}`;
     const known = key && this.weightIds.get(key);
     if (known) return known;
@@ -111,7 +114,8 @@ export class ModuleContext implements EmitContext {
     const values = data ?? w?.data;
     if (!values) throw new Error(`layer ${layer.name} has no weight ${index}`);
     const id = this.id(layer, label);
-    this.weights.push({ id, data: values, shape: data ? [data.length] : (w?.shape ?? []), comment: `${layer.name}: ${label}` });
+    const split = layer.custom ? undefined : (channels ?? (data || !w ? undefined : int8Channels(label, w.shape)));
+    this.weights.push({ id, data: values, shape: data ? [data.length] : (w?.shape ?? []), comment: `${layer.name}: ${label}`, ...(split ? { channels: split } : {}) });
     if (key) this.weightIds.set(key, id);
     return id;
   }
@@ -126,7 +130,8 @@ export class ModuleContext implements EmitContext {
     const data = new Float32Array(n * m);
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) data[j * n + i] = w.data[i * m + j]!;
     const id = this.id(layer, `${label}_t`);
-    this.weights.push({ id, data, shape: [m, n], comment: `${layer.name}: ${label}, transposed (row j holds the weights into output j)` });
+    const split = !layer.custom && int8Channels(label, w.shape) ? perRow(m, data.length) : undefined; // row j: column j's channel
+    this.weights.push({ id, data, shape: [m, n], comment: `${layer.name}: ${label}, transposed (row j holds the weights into output j)`, ...(split ? { channels: split } : {}) });
     this.weightIds.set(key, id);
     return id;
   }

@@ -139,3 +139,11 @@ export function float16Error(tensors: readonly Float32Array[]): { absolute: numb
   }
   return { absolute, relative };
 }
+
+/** Base64 of raw bytes in a template literal of fixed-width lines, as the float encodings print theirs. */
+export function bytesBase64Literal(bytes: Uint8Array, indent = "  ", perLine = 96): string {
+  const text = base64Of(bytes);
+  const lines: string[] = [];
+  for (let i = 0; i < text.length; i += perLine) lines.push(indent + text.slice(i, i + perLine));
+  return `\`\n${lines.join("\n")}\n\``;
+}

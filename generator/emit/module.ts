@@ -8,11 +8,13 @@ import { commentText, identifierFrom, IdentifierPool, stringLiteral } from "./na
 import { RUNTIME_FILE_BASE, runtimeExportNames, inlineRuntime } from "./runtime-source.js";
 import { renderModule } from "./template.js";
 import { bytesPerWeight, outputTooLarge } from "../limits.js";
+import { int8Call, int8Change, quantiseInt8, type Quantised } from "./int8.js";
+import type { WeightDecl } from "./context.js";
 
 export interface EmitOptions {
   /** Timestep loops at most this long are unrolled (default 32). */
   readonly unrollLimit?: number;
-  /** How weights are written: decimal `Float32Array` literals, base64 of float32 or of float16 decoded at load; "auto" (default) picks by size. */
+  /** How weights are written: decimal `Float32Array` literals, base64 of float32, of float16 or of int8 with per-channel scales decoded at load; "auto" (default) picks by size. */
   readonly weightEncoding?: WeightEncoding;
   /** Put the used runtime functions inside the module instead of importing the runtime file. */
   readonly inlineRuntime?: boolean;
@@ -45,7 +47,7 @@ export function emitModule(model: Model, options: EmitOptions = {}): string {
 }
 
 /** "auto" (the default): readable literals up to AUTO_BASE64_ABOVE weight values, base64 above. */
-export type WeightEncoding = "auto" | "literal" | "base64" | "f16";
+export type WeightEncoding = "auto" | "literal" | "base64" | "f16" | "int8";
 
 /**
  * Above this many weight values (transposed copies included) "auto" writes base64: decimal text of
@@ -84,7 +86,8 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
   const encoding = requested !== "auto" ? requested : ctx.weights.reduce((n, w) => n + w.data.length, 0) > AUTO_BASE64_ABOVE ? "base64" : "literal";
   if (encoding === "base64") ctx.rt("decodeFloat32");
   if (encoding === "f16") ctx.rt("decodeFloat16");
-  const note = encoding === "f16" ? float16Note(ctx.weights.map((w) => w.data)) : undefined;
+  const quantised = encoding === "int8" ? quantiseWeights(ctx) : undefined;
+  const note = encoding === "f16" ? float16Note(ctx.weights.map((w) => w.data)) : quantised ? int8Note(ctx, quantised) : undefined;
   const body = sessionBody(model, ctx, { inputIds, paramIds, outIds }); // first: it imports runtime functions too
   const code = renderModule({
     sourceName: commentText(model.sourceName),
@@ -106,7 +109,7 @@ export function emitModuleParts(model: Model, options: EmitOptions = {}): Module
     sessionBody: body,
     runtimeInline: options.inlineRuntime ? inlineRuntime([...ctx.runtimeUsed]) : "",
   });
-  const weights = printWeights(ctx, code.length, encoding, options);
+  const weights = printWeights(ctx, code.length, encoding, options, quantised);
   const epilogue = ctx.epilogue.length > 0 ? `\n// ---- custom layer weights ----\n${ctx.epilogue.join("\n")}\n` : "";
   return { code, weights: weights + epilogue, ...(note ? { note } : {}) };
 }
@@ -116,6 +119,26 @@ function float16Note(tensors: readonly Float32Array[]): string {
   const { absolute, relative } = float16Error(tensors);
   if (!Number.isFinite(absolute)) throw new KerasError("--weights f16: a weight is beyond float16's range (±65504); use --weights base64");
   return `Weights stored as float16 (--weights f16): largest change ${absolute.toExponential(2)} (relative ${relative.toExponential(2)}) from the float32 weights.`;
+}
+
+/** `--weights int8`: each tensor the emitters gave channels, quantised (the rest stays exact float32). */
+function quantiseWeights(ctx: ModuleContext): Map<WeightDecl, Quantised> {
+  const quantised = new Map<WeightDecl, Quantised>();
+  for (const w of ctx.weights) if (w.channels) quantised.set(w, quantiseInt8(w.data, w.channels, w.comment));
+  if (quantised.size > 0) ctx.rt("decodeInt8");
+  if (quantised.size < ctx.weights.length) ctx.rt("decodeFloat32");
+  return quantised;
+}
+
+/** The header line of an int8 module: what was quantised, and how far it moved the weights (every value measured). */
+function int8Note(ctx: ModuleContext, quantised: ReadonlyMap<WeightDecl, Quantised>): string {
+  const tensors = [...quantised].map(([w, q]) => ({ data: w.data, quantised: q, channels: w.channels! }));
+  const { absolute, relative, ofChannel } = int8Change(tensors);
+  const values = tensors.reduce((n, t) => n + t.data.length, 0);
+  const total = ctx.weights.reduce((n, w) => n + w.data.length, 0);
+  return `Weights stored as int8 with per-channel float32 scales (--weights int8) for ${quantised.size} of ${ctx.weights.length} tensors ` +
+    `(${values} of ${total} values; kernels and embeddings, the rest exact float32): largest change ${absolute.toExponential(2)} ` +
+    `(relative ${relative.toExponential(2)}, ${ofChannel.toExponential(2)} of its channel's largest |w|) from the float32 weights.`;
 }
 
 /** Reports the share of weight values printed so far, before each tensor of `count` values. */
@@ -134,7 +157,7 @@ function weightProgress(weights: readonly { data: ArrayLike<number> }[], report:
  * least (weights the emitters made themselves, such as an expanded PReLU alpha, included), then
  * as each tensor is printed, so an over-long module stops early instead of exhausting memory.
  */
-function printWeights(ctx: ModuleContext, used: number, encoding: "literal" | "base64" | "f16", options: EmitOptions): string {
+function printWeights(ctx: ModuleContext, used: number, encoding: Exclude<WeightEncoding, "auto">, options: EmitOptions, quantised?: ReadonlyMap<WeightDecl, Quantised>): string {
   const limit = options.maxOutputBytes ?? Infinity;
   const values = ctx.weights.reduce((n, w) => n + w.data.length, 0);
   const floor = used + values * bytesPerWeight(encoding);
@@ -143,11 +166,14 @@ function printWeights(ctx: ModuleContext, used: number, encoding: "literal" | "b
   const parts: string[] = [];
   for (const w of ctx.weights) {
     progress(w.data.length);
+    const q = quantised?.get(w);
     const value =
-      encoding === "base64" ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})`
+      q ? int8Call(ctx.rt("decodeInt8"), q, w.channels!)
+      : encoding === "base64" || encoding === "int8" ? `${ctx.rt("decodeFloat32")}(${float32Base64Literal(w.data)})`
       : encoding === "f16" ? `${ctx.rt("decodeFloat16")}(${float16Base64Literal(w.data)})`
       : literal(w.data, used, limit);
-    const text = `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}] */\nconst ${w.id} = ${value};\n`;
+    const scales = q ? `; int8, ${w.channels!.count} float32 scales (${w.channels!.stride === 1 ? "one per column" : "one per row"})` : "";
+    const text = `\n/** ${commentText(w.comment)}, shape [${w.shape.join(", ")}]${scales} */\nconst ${w.id} = ${value};\n`;
     used += text.length;
     if (used > limit) throw outputTooLarge(used, limit);
     parts.push(text);

@@ -83,7 +83,8 @@ export const convTranspose: LayerEmitter<TransposeConfig> = {
   emit(call, ctx) {
     const layer = call.layer;
     const { c, axes, channels } = geometry(layer, ctx.shape(call.inputs[0]!));
-    const kernel = ctx.weight(layer, 0, "kernel");
+    // --weights int8: one scale per filter (the output channel), the kernel's second-to-last axis.
+    const kernel = ctx.weight(layer, 0, "kernel", undefined, { count: c.filters, stride: channels });
     const bias = c.useBias ? ctx.weight(layer, 1, "bias") : "null";
     withChannelsLast(ctx, call, c.o, (x, inShape, out) => {
       // A 1-D layer runs as 2-D with a height of 1.

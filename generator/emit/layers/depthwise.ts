@@ -8,11 +8,18 @@ import { boolParam, intParam } from "./config.js";
 import { activateOutput } from "./activate-output.js";
 import { convOptions, describeWindow, joinOutput, splitInput, windows, withChannelsLast, type ConvOptions } from "./conv.js";
 import type { EmitContext, LayerEmitter, WeightSpec } from "./types.js";
+import type { Channels } from "../int8.js";
 import { emitLengthChecks } from "./window.js";
 
 const rankOf = (layer: Layer) => (layer.className.endsWith("1D") ? 1 : 2);
 const isSeparable = (layer: Layer) => layer.className.startsWith("Separable");
 const multiplier = (layer: Layer) => intParam(layer, "depth_multiplier", 1);
+
+/** `--weights int8`: one scale per output channel c·M + m, the kernel's last two axes. */
+function depthwiseChannels(layer: Layer): Channels {
+  const shape = layer.weights[0]!.shape;
+  return { count: shape[shape.length - 2]! * shape[shape.length - 1]!, stride: 1 };
+}
 
 /** Emits the depthwise step from x into `out` (channels_last shapes). */
 function emitDepthwise(ctx: EmitContext, layer: Layer, o: ConvOptions, x: string, inShape: Shape, out: string, outShape: Shape, kernel: string, bias: string): void {
@@ -36,11 +43,11 @@ function emitCall(call: Call, ctx: EmitContext): void {
   const o = convOptions(layer, rankOf(layer));
   const useBias = boolParam(layer, "use_bias", true);
   if (!isSeparable(layer)) {
-    const kernel = ctx.weight(layer, 0, "kernel");
+    const kernel = ctx.weight(layer, 0, "kernel", undefined, depthwiseChannels(layer));
     const bias = useBias ? ctx.weight(layer, 1, "bias") : "null";
     withChannelsLast(ctx, call, o, (x, inShape, out, outShape) => emitDepthwise(ctx, layer, o, x, inShape, out, outShape, kernel, bias));
   } else {
-    const depthwise = ctx.weight(layer, 0, "depthwise_kernel");
+    const depthwise = ctx.weight(layer, 0, "depthwise_kernel", undefined, depthwiseChannels(layer));
     const pointwise = ctx.weight(layer, 1, "pointwise_kernel");
     const bias = useBias ? ctx.weight(layer, 2, "bias") : "null";
     const filters = intParam(layer, "filters");

@@ -33,10 +33,10 @@ export function innerContext(ctx: EmitContext, scope: InnerScope): EmitContext {
   const local = (v: number) => scope.locals?.get(v);
   const named = (layer: Layer) => (scope.alias && layer === scope.inner ? scope.owner : layer);
   const overrides: Partial<EmitContext> = {
-    weight: (layer, index, label, data) =>
+    weight: (layer, index, label, data, channels) =>
       layer === scope.inner
-        ? ctx.weight(scope.owner, scope.weightOffset + index, scope.labelPrefix + label, data)
-        : ctx.weight(layer, index, label, data),
+        ? ctx.weight(scope.owner, scope.weightOffset + index, scope.labelPrefix + label, data, channels)
+        : ctx.weight(layer, index, label, data, channels),
     weightTransposed: (layer, index, label) =>
       layer === scope.inner
         ? ctx.weightTransposed(scope.owner, scope.weightOffset + index, scope.labelPrefix + label)

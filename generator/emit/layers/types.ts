@@ -1,5 +1,6 @@
 import type { Call, CallShapes, Config, Dim, KerasVersion, Layer, Shape } from "../../ir/types.js";
 import type { Activation } from "../activations.js";
+import type { Channels } from "../int8.js";
 
 /** One weight tensor a layer expects, with what its slices mean (shown by `inspect`). */
 export interface WeightSpec {
@@ -97,8 +98,12 @@ export interface EmitContext {
   inputName(value: number): string | undefined;
   /** Makes `to` use the buffer of `from` (layers that change nothing at inference). */
   alias(to: number, from: number): void;
-  /** Module-level Float32Array constant holding `layer.weights[index]` (or `data`). */
-  weight(layer: Layer, index: number, label: string, data?: Float32Array): string;
+  /**
+   * Module-level Float32Array constant holding `layer.weights[index]` (or `data`). `channels`: how
+   * `--weights int8` quantises it, where the default (kernels by their last axis, embedding tables
+   * by row, nothing else; see int8.ts) does not fit or `data` is a kernel in another layout.
+   */
+  weight(layer: Layer, index: number, label: string, data?: Float32Array, channels?: Channels): string;
   /**
    * Module-level constant holding the 2-D weight `layer.weights[index]` of shape (n, m) transposed
    * to (m, n), for the runtime's `denseT`/`addMatVecT` (contiguous dot products).
