@@ -54,16 +54,14 @@ export function float32ArrayLiteral(data: Float32Array, indent = "  ", perLine =
 }
 
 /**
- * The same tensor as base64 of its little-endian float32 bytes: exact bits, about 5.3 bytes a value
- * instead of 10 to 15 as decimal text. One double-quoted line per tensor: engines scan a plain string
- * literal much faster than a template literal or line-broken text (the seed-size module compiles in
- * 55 ms instead of 90), and nobody reads base64 by line.
+ * The same tensor as base64 of its little-endian float32 bytes (see bytesBase64Literal): exact bits,
+ * about 5.3 bytes a value instead of 10 to 15 as decimal text.
  */
 export function float32Base64Literal(data: Float32Array): string {
   const bytes = new Uint8Array(data.length * 4);
   const view = new DataView(bytes.buffer);
   data.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  return `"${base64Of(bytes)}"`;
+  return bytesBase64Literal(bytes);
 }
 
 /** Base64 of bytes: Node's Buffer where there is one, else btoa (browsers: the converter page). */
@@ -114,15 +112,15 @@ export function float16Value(bits: number): number {
 }
 
 /**
- * `--weights f16`: each value rounded to the nearest float16, base64 of the little-endian halves on
- * one line like float32Base64Literal (about 2.7 bytes a value), widened back to float32 once at load by the
+ * `--weights f16`: each value rounded to the nearest float16, base64 of the little-endian halves
+ * (see bytesBase64Literal; about 2.7 bytes a value), widened back to float32 once at load by the
  * runtime's `decodeFloat16`. Lossy: see `float16Error`.
  */
 export function float16Base64Literal(data: Float32Array): string {
   const bytes = new Uint8Array(data.length * 2);
   const view = new DataView(bytes.buffer);
   data.forEach((v, i) => view.setUint16(i * 2, float16Bits(v), true));
-  return `"${base64Of(bytes)}"`;
+  return bytesBase64Literal(bytes);
 }
 
 /** Largest |float16(w) − w| over the tensors, and the largest relative to |w| (finite values only). */
@@ -140,10 +138,11 @@ export function float16Error(tensors: readonly Float32Array[]): { absolute: numb
   return { absolute, relative };
 }
 
-/** Base64 of raw bytes in a template literal of fixed-width lines, as the float encodings print theirs. */
-export function bytesBase64Literal(bytes: Uint8Array, indent = "  ", perLine = 96): string {
-  const text = base64Of(bytes);
-  const lines: string[] = [];
-  for (let i = 0; i < text.length; i += perLine) lines.push(indent + text.slice(i, i + perLine));
-  return `\`\n${lines.join("\n")}\n\``;
+/**
+ * Base64 of raw bytes as one double-quoted line, as every weight encoding prints its data: engines scan
+ * a plain string literal much faster than a template literal or line-broken text (the seed-size module
+ * compiles in 55 ms instead of 90), and nobody reads base64 by line.
+ */
+export function bytesBase64Literal(bytes: Uint8Array): string {
+  return `"${base64Of(bytes)}"`;
 }
