@@ -108,7 +108,9 @@ export const OP = {
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   if: [0x04, 0x40],
+  else: [0x05],
   end: [0x0b],
+  call: (index: number) => [0x10, ...uleb(index)],
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   i32Add: [0x6a],
@@ -138,6 +140,22 @@ export const SIMD = {
   f64x2PromoteLowF32x4: 0x5f,
   f64x2Add: 0xf0,
   f64x2Mul: 0xf2,
+  // Used by the recurrent kernels (scripts/kernels/rnn-kernels.ts).
+  v128Const: 0x0c,
+  v128Bitselect: 0x52,
+  f64x2Eq: 0x47,
+  f64x2Lt: 0x49,
+  f64x2Ge: 0x4c,
+  f64x2Abs: 0xec,
+  f64x2Neg: 0xed,
+  f64x2Sub: 0xf1,
+  f64x2Div: 0xf3,
+  f64x2Min: 0xf4,
+  f64x2Max: 0xf5,
+  i64x2Shl: 0xcb,
+  i64x2ShrS: 0xcc,
+  i64x2Add: 0xce,
+  i64x2Sub: 0xd1,
 } as const;
 
 export interface WasmFunction {

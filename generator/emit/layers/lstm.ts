@@ -55,6 +55,17 @@ export const lstmCell: CellKind = {
       `}`,
     ];
   },
+  sequenceCall(layer, ctx, { x, states: [h, c], inputDim, weightOffset, steps, backwards, seq }) {
+    const named = (key: string, fallback: string) => ctx.activation(layer, layer.config[key] ?? fallback).name;
+    if (named("activation", "tanh") !== "tanh" || named("recurrent_activation", "sigmoid") !== "sigmoid") return undefined;
+    const u = intParam(layer, "units");
+    const transposed = !ctx.holdsModelInput(x);
+    const kernel = transposed ? ctx.weightTransposed(layer, weightOffset, "kernel") : ctx.weight(layer, weightOffset, "kernel");
+    const recurrent = ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel");
+    const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
+    const out = seq ? `${seq.buf}, ${seq.offset}, ${seq.step}` : "null, 0, 0";
+    return `${ctx.rt("lstmLayer")}(${x}, ${steps}, ${inputDim}, ${kernel}, ${transposed}, ${bias}, ${recurrent}, ${h}, ${c}, ${u}, ${backwards}, ${out});`;
+  },
 };
 
 export const lstm: LayerEmitter = {

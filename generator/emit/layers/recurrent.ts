@@ -23,6 +23,24 @@ export interface CellKind {
    * and updates the state buffers in place.
    */
   stepBody(layer: Layer, ctx: EmitContext, ids: { x: string; states: string[]; inputDim: number; weightOffset: number }): string[];
+  /**
+   * A statement running the whole sequence in one runtime call (no mask), or undefined when this
+   * layer's configuration needs the step function.
+   */
+  sequenceCall?(layer: Layer, ctx: EmitContext, ids: SequenceCallIds): string | undefined;
+}
+
+/** What a whole-sequence call gets: buffers, sizes and where each step's output goes. */
+export interface SequenceCallIds {
+  readonly x: string;
+  readonly states: string[];
+  readonly inputDim: number;
+  readonly weightOffset: number;
+  /** Timesteps (a number or an expression). */
+  readonly steps: string;
+  readonly backwards: boolean;
+  /** Step s's output goes to `buf` at `offset` + s·`step` (null: only the final state is wanted). */
+  readonly seq: { buf: string; offset: string; step: string } | null;
 }
 
 export interface SequenceRun {
@@ -58,12 +76,19 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
   const states = labels.map((label, k) => ctx.state(layer, label, sizes[k]!, run.stateful));
   run.initialState.forEach((src, k) => ctx.line(`${ctx.rt("copy")}(${src}, 0, ${states[k]}, 0, ${sizes[k]});`));
 
+  const h = states[cell.outputState?.(layer) ?? 0]!;
+  const out = run.sequenceOut;
+  const whole = run.mask ? undefined : cell.sequenceCall?.(layer, ctx, {
+    x: run.x, states, inputDim: F, weightOffset: run.weightOffset, steps: ctx.dim(T), backwards: run.backwards, seq: out && seqPlacement(ctx.dim(T), out),
+  });
+  if (whole) {
+    ctx.line(whole);
+    return states;
+  }
   const step = ctx.id(layer, "step");
   const body = cell.stepBody(layer, ctx, { x: run.x, states, inputDim: F, weightOffset: run.weightOffset });
   ctx.func([`function ${step}(xo: number): void {`, ...body.map((l) => `  ${l}`), "}"]);
 
-  const h = states[cell.outputState?.(layer) ?? 0]!;
-  const out = run.sequenceOut;
   const stepLine = (tExpr: string, sExpr: string): string[] => {
     const call = `${step}(${mul(tExpr, F)});`;
     if (!out) return [run.mask ? `if (${run.mask}[${tExpr}]) ${call}` : call];
@@ -80,6 +105,13 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
     ctx.line(`for (let s = 0; s < ${ctx.dim(T)}; s++) {`, ...stepLine(tExpr, "s").map((l) => `  ${l}`), "}");
   }
   return states;
+}
+
+/** Offset and step of the rows of a sequence output: step s goes to row s, or row T − 1 − s when reversed. */
+function seqPlacement(T: string, out: NonNullable<SequenceRun["sequenceOut"]>): { buf: string; offset: string; step: string } {
+  if (!out.reverse) return { buf: out.buf, offset: String(out.offset), step: String(out.stride) };
+  const last = /^\d+$/.test(T) ? String((Number(T) - 1) * out.stride + out.offset) : `(${T} - 1) * ${out.stride} + ${out.offset}`;
+  return { buf: out.buf, offset: last, step: String(-out.stride) };
 }
 
 /** Shape inference common to every RNN layer: sequence or last output, then the states. */
