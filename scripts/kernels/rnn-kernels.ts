@@ -12,25 +12,53 @@
  * Pointers are byte addresses: float64 data, float32 weights. h and c hold an even number of values
  * (one padding value when u is odd); zx and d rows may be read one value past their end.
  */
-import { Code, OP, SIMD, type WasmFunction } from "./wasm-asm.js";
+import { Code, OP, SIMD, uleb, type WasmFunction } from "./wasm-asm.js";
 
 const I32 = "i32" as const;
 const V128 = "v128" as const;
 
-/** v128.const holding two float64 lanes equal to `v`. */
+/**
+ * Constants live in locals set once on entry (`withConstants`): V8 rebuilds a v128.const at each
+ * use inside a loop, which made the activations about twice as slow.
+ */
+const constantLocals = new WeakMap<Code, Map<string, { name: string; bytes: number[] }>>();
+
+function constant(c: Code, bytes: number[]): Code {
+  let table = constantLocals.get(c);
+  if (!table) constantLocals.set(c, (table = new Map()));
+  const key = bytes.join(",");
+  let entry = table.get(key);
+  if (!entry) {
+    entry = { name: `const${table.size}`, bytes };
+    c.local(entry.name, V128);
+    table.set(key, entry);
+  }
+  return c.get(entry.name);
+}
+
+/** The function's code with its constants' locals set first. */
+function withConstants(c: Code): Code {
+  const init = new Code([], []);
+  const table = constantLocals.get(c) ?? new Map<string, { name: string; bytes: number[] }>();
+  for (const { bytes } of table.values()) init.simd(SIMD.v128Const, ...bytes).op(0x21, ...uleb(c.localIndex(table.get(bytes.join(","))!.name)));
+  c.bytes.unshift(...init.bytes);
+  return c;
+}
+
+/** Two float64 lanes equal to `v`. */
 function f64x2(c: Code, v: number): Code {
   const b = new DataView(new ArrayBuffer(16));
   b.setFloat64(0, v, true);
   b.setFloat64(8, v, true);
-  return c.simd(SIMD.v128Const, ...new Uint8Array(b.buffer));
+  return constant(c, [...new Uint8Array(b.buffer)]);
 }
 
-/** v128.const holding two int64 lanes equal to `v`. */
+/** Two int64 lanes equal to `v`. */
 function i64x2(c: Code, v: number | bigint): Code {
   const b = new DataView(new ArrayBuffer(16));
   b.setBigInt64(0, BigInt(v), true);
   b.setBigInt64(8, BigInt(v), true);
-  return c.simd(SIMD.v128Const, ...new Uint8Array(b.buffer));
+  return constant(c, [...new Uint8Array(b.buffer)]);
 }
 
 // The runtime's exp constants (see `exp` there).
@@ -86,11 +114,14 @@ function pow2(c: Code): void {
   i64x2(c, 1023).simd(SIMD.i64x2Add).i32(52).simd(SIMD.i64x2Shl);
 }
 
-/** Pushes e^ay (runtime `exp`): clamped to [−746, 710], scaled by 2^k1 then 2^k2 (k1 = k >> 1). */
+/**
+ * Pushes e^ay (runtime `exp`): clamped to [−746, 710] (pmax/pmin: y < −746 ? −746 : y, which keeps
+ * NaN as the JS ternaries do), scaled by 2^k1 then 2^k2 (k1 = k >> 1; 2^k itself may not be normal).
+ */
 function expOf(c: Code): void {
   c.get("ay");
-  f64x2(c, -746).simd(SIMD.f64x2Max);
-  f64x2(c, 710).simd(SIMD.f64x2Min).set("ay");
+  f64x2(c, -746).simd(SIMD.f64x2Pmax);
+  f64x2(c, 710).simd(SIMD.f64x2Pmin).set("ay");
   expParts(c);
   // k as int64 lanes: at's bits minus SHIFT's bits.
   c.get("at");
@@ -105,10 +136,26 @@ function expOf(c: Code): void {
   c.simd(SIMD.f64x2Mul);
 }
 
+/**
+ * Pushes e^ay for ay ≤ 0 (or NaN), as `expOf` but cheaper: k ≤ 0, so 2^(k + 64) is normal and
+ * p·2^(k + 64)·2^−64 rounds once, like p·2^k1·2^k2 (both products are exact until the last).
+ */
+function expOfNonPositive(c: Code): void {
+  c.get("ay");
+  f64x2(c, -746).simd(SIMD.f64x2Pmax).set("ay");
+  expParts(c);
+  f64x2(c, 1).get("aq").simd(SIMD.f64x2Add);
+  c.get("at");
+  i64x2(c, SHIFT_BITS - 64n).simd(SIMD.i64x2Sub);
+  pow2(c);
+  c.simd(SIMD.f64x2Mul);
+  f64x2(c, 2 ** -64).simd(SIMD.f64x2Mul);
+}
+
 /** Pushes sigmoid(local `x`): e = e^−|x|, then x ≥ 0 ? 1 / (1 + e) : e / (1 + e). */
 export function sigmoidOf(c: Code, x: string): void {
   c.get(x).simd(SIMD.f64x2Abs).simd(SIMD.f64x2Neg).set("ay");
-  expOf(c);
+  expOfNonPositive(c);
   c.set("ae");
   f64x2(c, 1).get("ae").get(x).zero().simd(SIMD.f64x2Ge).simd(SIMD.v128Bitselect);
   f64x2(c, 1).get("ae").simd(SIMD.f64x2Add).simd(SIMD.f64x2Div);
@@ -117,7 +164,7 @@ export function sigmoidOf(c: Code, x: string): void {
 /** Pushes tanh(local `x`) as the runtime's `tanh` computes it. */
 export function tanhOf(c: Code, x: string): void {
   f64x2(c, -2).get(x).simd(SIMD.f64x2Abs);
-  f64x2(c, 22).simd(SIMD.f64x2Min).simd(SIMD.f64x2Mul).set("ay");
+  f64x2(c, 22).simd(SIMD.f64x2Pmin).simd(SIMD.f64x2Mul).set("ay");
   expParts(c);
   // e = k == 0 ? q : (1 + q)·2^k − 1
   c.get("aq");
@@ -266,9 +313,9 @@ function copyState(c: Code): void {
 export function rnnKernels(index: (name: string) => number): WasmFunction[] {
   return [
     { name: "rnnInput", code: rnnInput(index("dotRows"), index("axpyRows")) },
-    { name: "lstmSteps", code: lstmSteps(index("dotRows")) },
-    { name: "expPairs", code: pairsKernel(expKernel) },
-    { name: "sigmoidPairs", code: pairsKernel(sigmoidOf) },
-    { name: "tanhPairs", code: pairsKernel(tanhOf) },
+    { name: "lstmSteps", code: withConstants(lstmSteps(index("dotRows"))) },
+    { name: "expPairs", code: withConstants(pairsKernel(expKernel)) },
+    { name: "sigmoidPairs", code: withConstants(pairsKernel(sigmoidOf)) },
+    { name: "tanhPairs", code: withConstants(pairsKernel(tanhOf)) },
   ];
 }

@@ -59,6 +59,11 @@ export class Code {
     return this;
   }
 
+  /** A local's index (for code assembled apart and spliced in). */
+  localIndex(name: string): number {
+    return this.index(name);
+  }
+
   private index(name: string): number {
     const i = this.names.get(name);
     if (i === undefined) throw new Error(`unknown local ${name}`);
@@ -152,6 +157,8 @@ export const SIMD = {
   f64x2Div: 0xf3,
   f64x2Min: 0xf4,
   f64x2Max: 0xf5,
+  f64x2Pmin: 0xf6,
+  f64x2Pmax: 0xf7,
   i64x2Shl: 0xcb,
   i64x2ShrS: 0xcc,
   i64x2Add: 0xce,

@@ -40,10 +40,14 @@ export const lstmCell: CellKind = {
     const rec = ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid");
     const fa = act.scalar!;
     const fr = rec.scalar!;
-    return [
+    const head = [
       `// z = x·W + b + h·U, gate blocks [i, f, c, o]`,
       `${product}(${x}, xo, 1, ${inputDim}, ${kernel}, ${bias}, ${z}, 0, ${4 * u});`,
       `${ctx.rt("addMatVecT")}(${h}, 0, ${u}, ${recurrent}, 0, ${z}, 0, ${4 * u});`,
+    ];
+    if (act.name === "tanh" && rec.name === "sigmoid") return [...head, `${ctx.rt("lstmGates")}(${z}, 0, ${h}, ${c}, ${u});`];
+    return [
+      ...head,
       `for (let j = 0; j < ${u}; j++) {`,
       `  const i = ${fr(`${z}[j]!`)};`,
       `  const f = ${fr(`${z}[j + ${u}]!`)};`,
@@ -64,7 +68,7 @@ export const lstmCell: CellKind = {
     const recurrent = ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel");
     const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
     const out = seq ? `${seq.buf}, ${seq.offset}, ${seq.step}` : "null, 0, 0";
-    return `${ctx.rt("lstmLayer")}(${x}, ${steps}, ${inputDim}, ${kernel}, ${transposed}, ${bias}, ${recurrent}, ${h}, ${c}, ${u}, ${backwards}, ${out});`;
+    return `${ctx.rt("lstmLayerWasm")}(${x}, ${steps}, ${inputDim}, ${kernel}, ${transposed}, ${bias}, ${recurrent}, ${h}, ${c}, ${u}, ${backwards}, ${out})`;
   },
 };
 

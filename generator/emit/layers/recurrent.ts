@@ -24,8 +24,8 @@ export interface CellKind {
    */
   stepBody(layer: Layer, ctx: EmitContext, ids: { x: string; states: string[]; inputDim: number; weightOffset: number }): string[];
   /**
-   * A statement running the whole sequence in one runtime call (no mask), or undefined when this
-   * layer's configuration needs the step function.
+   * A runtime call running the whole sequence in WebAssembly (no mask), true when it did (false:
+   * the step function runs), or undefined when this layer's configuration has no such call.
    */
   sequenceCall?(layer: Layer, ctx: EmitContext, ids: SequenceCallIds): string | undefined;
 }
@@ -81,10 +81,6 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
   const whole = run.mask ? undefined : cell.sequenceCall?.(layer, ctx, {
     x: run.x, states, inputDim: F, weightOffset: run.weightOffset, steps: ctx.dim(T), backwards: run.backwards, seq: out && seqPlacement(ctx.dim(T), out),
   });
-  if (whole) {
-    ctx.line(whole);
-    return states;
-  }
   const step = ctx.id(layer, "step");
   const body = cell.stepBody(layer, ctx, { x: run.x, states, inputDim: F, weightOffset: run.weightOffset });
   ctx.func([`function ${step}(xo: number): void {`, ...body.map((l) => `  ${l}`), "}"]);
@@ -98,12 +94,15 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
     if (!run.zeroMasked) return [`if (${run.mask}[${tExpr}]) ${call}`, write];
     return [`if (${run.mask}[${tExpr}]) {`, `  ${call}`, `  ${write}`, `} else {`, `  ${out.buf}.fill(0, ${o}, ${add(o, units)});`, `}`];
   };
+  const steps: string[] = [];
   if (typeof T === "number" && T <= ctx.unrollLimit) {
-    for (let s = 0; s < T; s++) ctx.line(...stepLine(String(run.backwards ? T - 1 - s : s), String(s)));
+    for (let s = 0; s < T; s++) steps.push(...stepLine(String(run.backwards ? T - 1 - s : s), String(s)));
   } else {
     const tExpr = run.backwards ? sub(ctx.dim(T), 1, "s") : "s";
-    ctx.line(`for (let s = 0; s < ${ctx.dim(T)}; s++) {`, ...stepLine(tExpr, "s").map((l) => `  ${l}`), "}");
+    steps.push(`for (let s = 0; s < ${ctx.dim(T)}; s++) {`, ...stepLine(tExpr, "s").map((l) => `  ${l}`), "}");
   }
+  if (whole) ctx.line(`// The whole sequence in one WebAssembly call where it runs, else step by step.`, `if (!${whole}) {`, ...steps.map((l) => `  ${l}`), "}");
+  else ctx.line(...steps);
   return states;
 }
 
