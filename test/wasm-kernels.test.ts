@@ -122,7 +122,7 @@ describe("wasm kernels", () => {
 
 /** The kernel module instantiated on its own, for the activation kernels the runtime does not export. */
 function kernelExports(): { f64: () => Float64Array; run: (name: string, xs: readonly number[]) => Float64Array } {
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelModuleBytes()), {}).exports;
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelModuleBytes() as Uint8Array<ArrayBuffer>), {}).exports;
   const memory = exports["memory"] as WebAssembly.Memory;
   const f64 = () => new Float64Array(memory.buffer);
   return {
