@@ -226,3 +226,64 @@ describe("lstmLayerWasm: a whole LSTM layer in one call", () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe("gruLayerWasm: a whole GRU layer in one call", () => {
+  afterEach(() => rt.setKernels("auto"));
+
+  /** The generated GRU step function's operations (generator/emit/layers/gru.ts), step by step. */
+  function stepByStep(x: Float64Array, steps: number, n: number, kernel: Float32Array, transposed: boolean, bias: Float32Array | null, resetAfter: boolean,
+    ut: Float32Array, h: Float64Array, u: number, backwards: boolean, seq: Float64Array | null, offset: number, step: number): void {
+    const gx = new Float64Array(3 * u);
+    const gh = new Float64Array(3 * u);
+    const rh = new Float64Array(u);
+    const product = transposed ? rt.denseT : rt.dense;
+    for (let s = 0; s < steps; s++) {
+      const xo = (backwards ? steps - 1 - s : s) * n;
+      if (resetAfter) {
+        product(x, xo, 1, n, kernel, null, gx, 0, 3 * u);
+        rt.denseT(h, 0, 1, u, ut, null, gh, 0, 3 * u);
+        if (bias) for (let j = 0; j < 3 * u; j++) (gx[j]! += bias[j]!, gh[j]! += bias[j + 3 * u]!);
+        for (let j = 0; j < u; j++) {
+          const z = rt.sigmoid(gx[j]! + gh[j]!);
+          const r = rt.sigmoid(gx[j + u]! + gh[j + u]!);
+          const hh = rt.tanh(gx[j + 2 * u]! + r * gh[j + 2 * u]!);
+          h[j] = z * h[j]! + (1 - z) * hh;
+        }
+      } else {
+        product(x, xo, 1, n, kernel, bias, gx, 0, 3 * u);
+        rt.addMatVecT(h, 0, u, ut, 0, gx, 0, 2 * u);
+        for (let j = 0; j < u; j++) (gx[j] = rt.sigmoid(gx[j]!), rh[j] = rt.sigmoid(gx[j + u]!) * h[j]!);
+        rt.addMatVecT(rh, 0, u, ut, 2 * u * u, gx, 2 * u, u);
+        for (let j = 0; j < u; j++) h[j] = gx[j]! * h[j]! + (1 - gx[j]!) * rt.tanh(gx[j + 2 * u]!);
+      }
+      if (seq) for (let j = 0; j < u; j++) seq[offset + s * step + j] = h[j]!;
+    }
+  }
+
+  const shapes: [number, number, number][] = [[1, 1, 1], [5, 4, 8], [3, 7, 5], [4, 3, 3], [2, 33, 17], [6, 2, 64]];
+  it.each(shapes)("steps %i, features %i, units %i: the step-by-step JS bits in every variant", (steps, n, u) => {
+    rt.setKernels("js");
+    expect(rt.gruLayerWasm(new Float64Array(steps * n), steps, n, new Float32Array(n * 3 * u), false, null, true, new Float32Array(u * 3 * u), new Float64Array(u), u, false, null, 0, 0)).toBe(false);
+    rt.setKernels("auto");
+    const seed = steps * 100 + n * 10 + u + 7;
+    const x = new Float64Array(values(steps * n, seed, false).map((v) => v * 3));
+    const kernel = new Float32Array(values(n * 3 * u, seed + 1, false).map((v) => v * 0.6));
+    const ut = new Float32Array(values(u * 3 * u, seed + 2, false).map((v) => v * 0.6));
+    const failures: string[] = [];
+    for (const resetAfter of [true, false]) for (const transposed of [false, true]) for (const withBias of [true, false]) for (const backwards of [false, true]) for (const reverse of [false, true]) {
+      const bias = withBias ? new Float32Array(values((resetAfter ? 6 : 3) * u, seed + 3, false)) : null;
+      const h0 = new Float64Array(values(u, seed + 4, false));
+      const run = (f: typeof stepByStep | typeof rt.gruLayerWasm) => {
+        const h = h0.slice();
+        const seq = new Float64Array(steps * u * 2 + 1).fill(7);
+        const offset = reverse ? (steps - 1) * 2 * u + 1 : 1;
+        f(x, steps, n, kernel, transposed, bias, resetAfter, ut, h, u, backwards, seq, offset, reverse ? -2 * u : 2 * u);
+        return [h, seq];
+      };
+      const want = run(stepByStep);
+      const got = run(rt.gruLayerWasm);
+      if (!want.every((w, i) => sameBits(w, got[i]!))) failures.push(`reset_after ${resetAfter}, transposed ${transposed}, bias ${withBias}, backwards ${backwards}, reverse ${reverse}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

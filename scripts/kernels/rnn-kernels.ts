@@ -7,6 +7,7 @@
  *   rnnInput(x, rows, n, w, m, bias, out, transposed)  out row r = the input product of x row r:
  *       transposed: bias + dotRows (runtime `denseT`), else bias then axpyRows (runtime `dense`)
  *   lstmSteps(zx, steps, u, ut, h, c, d, hs, backwards)  the LSTM loop over precomputed x·W + b rows
+ *   gruSteps(zx, steps, u, ut, h, bias, d, rh, hs, backwards, resetAfter)  the GRU loop, both variants
  *   expPairs / sigmoidPairs / tanhPairs(x, pairs, out)  elementwise, two values a step (for tests)
  *
  * Pointers are byte addresses: float64 data, float32 weights. h and c hold an even number of values
@@ -309,11 +310,143 @@ function copyState(c: Code): void {
   c.op(...OP.end);
 }
 
+/** Pushes the float64 pair at local pointer `p` + k·ub (`p` + k·u float64 values). */
+function pairAt(c: Code, p: string, k: number): void {
+  c.get(p);
+  if (k > 0) c.get("ub").i32(k).op(...OP.i32Mul, ...OP.i32Add);
+  c.mem([0xfd, SIMD.load], 3, 0);
+}
+
+/** Pushes the float32 pair at local pointer `p` + k·u float32 values, promoted. */
+function f32PairAt(c: Code, p: string, k: number): void {
+  c.get(p);
+  if (k > 0) c.get("ub").i32(k).op(...OP.i32Mul).i32(1).op(...OP.i32ShrU, ...OP.i32Add);
+  c.mem([0xfd, SIMD.load64Zero], 2, 0).simd(SIMD.f64x2PromoteLowF32x4);
+}
+
+/**
+ * gruSteps: for s < steps (t as in lstmSteps) over zx rows of 3u (blocks [z, r, h]; with
+ * reset_after, x·W without bias, else x·W + b), h' = z·h + (1 − z)·hh, as the runtime's GRU step:
+ *   reset_after: d = 0 + h·U; z, r = sigmoid((zx + b_in) + (d + b_rec)); hh = tanh((zx + b_in) + r·(d + b_rec))
+ *   else:        z, r = sigmoid(zx + h·U); hh = tanh(zx + (r·h)·U_h)
+ * bias: the (2, 3u) float32 bias (reset_after; zeros when the layer has none); rh: u float64 of scratch.
+ */
+function gruSteps(dotRows: number): Code {
+  const c = new Code([["zx", I32], ["steps", I32], ["u", I32], ["ut", I32], ["h", I32], ["bias", I32], ["d", I32], ["rh", I32], ["hs", I32], ["backwards", I32], ["resetAfter", I32]], []);
+  c.local("s", I32).local("j", I32).local("zp", I32).local("dp", I32).local("ub", I32).local("hp", I32).local("bp", I32).local("rp", I32);
+  for (const v of ["gz", "gr", "gh", "ct"]) c.local(v, V128);
+  activationLocals(c);
+  c.get("u").i32(3).op(...OP.i32Shl).set("ub");
+  c.i32(0).set("s");
+  c.op(...OP.block, ...OP.loop);
+  c.get("s").get("steps").op(...OP.i32GeS, ...OP.brIf(1));
+  // zp = zx + t·3u·8
+  c.get("zx");
+  c.get("backwards").op(...OP.if);
+  c.get("steps").i32(1).op(...OP.i32Sub).get("s").op(...OP.i32Sub).set("j");
+  c.op(...OP.else);
+  c.get("s").set("j");
+  c.op(...OP.end);
+  c.get("j").get("ub").i32(3).op(...OP.i32Mul, ...OP.i32Mul, ...OP.i32Add).set("zp");
+  c.get("resetAfter").op(...OP.if);
+  c.get("h").get("u").get("ut").get("u").i32(3).op(...OP.i32Mul).get("d").op(...OP.call(dotRows));
+  gruResetAfterPairs(c);
+  c.op(...OP.else);
+  c.get("h").get("u").get("ut").get("u").i32(1).op(...OP.i32Shl).get("d").op(...OP.call(dotRows));
+  gruResetBeforePairs(c, dotRows);
+  c.op(...OP.end);
+  copyState(c);
+  c.get("s").i32(1).op(...OP.i32Add).set("s");
+  c.op(...OP.br(0), ...OP.end, ...OP.end);
+  return c;
+}
+
+/** Sets the pair loop's pointers (zp stays: rows advance through `zp` copies) and opens the loop. */
+function openPairs(c: Code): void {
+  c.get("zp").set("rp").get("d").set("dp").get("h").set("hp").get("bias").set("bp").i32(0).set("j");
+  c.op(...OP.block, ...OP.loop);
+  c.get("j").get("u").op(...OP.i32GeS, ...OP.brIf(1));
+}
+
+function closePairs(c: Code, pointers: readonly [string, number][]): void {
+  for (const [p, bytes] of pointers) c.get(p).i32(bytes).op(...OP.i32Add).set(p);
+  c.get("j").i32(2).op(...OP.i32Add).set("j");
+  c.op(...OP.br(0), ...OP.end, ...OP.end);
+}
+
+/** Pushes z·h + (1 − z)·hh for locals z and hh, h read at hp. */
+function blend(c: Code, z: string, hh: string): void {
+  c.get(z).get("hp").mem([0xfd, SIMD.load], 3, 0).simd(SIMD.f64x2Mul);
+  f64x2(c, 1).get(z).simd(SIMD.f64x2Sub).get(hh).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+}
+
+function gruResetAfterPairs(c: Code): void {
+  openPairs(c);
+  // Block k's input side (zx + b_in) in gz/gr/gh by turns, recurrent side (0 + d + b_rec) in ct.
+  const inputSide = (k: number) => (pairAt(c, "rp", k), f32PairAt(c, "bp", k), c.simd(SIMD.f64x2Add));
+  const recurrentSide = (k: number) => (c.zero(), pairAt(c, "dp", k), c.simd(SIMD.f64x2Add), f32PairAt(c, "bp", 3 + k), c.simd(SIMD.f64x2Add));
+  inputSide(0);
+  recurrentSide(0);
+  c.simd(SIMD.f64x2Add).set("ct");
+  sigmoidOf(c, "ct");
+  c.set("gz");
+  inputSide(1);
+  recurrentSide(1);
+  c.simd(SIMD.f64x2Add).set("ct");
+  sigmoidOf(c, "ct");
+  c.set("gr");
+  inputSide(2);
+  c.get("gr");
+  recurrentSide(2);
+  c.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set("ct");
+  tanhOf(c, "ct");
+  c.set("gh");
+  c.get("hp");
+  blend(c, "gz", "gh");
+  c.mem([0xfd, SIMD.store], 3, 0);
+  closePairs(c, [["rp", 16], ["dp", 16], ["hp", 16], ["bp", 8]]);
+}
+
+function gruResetBeforePairs(c: Code, dotRows: number): void {
+  // z and r from zx + h·U; z kept in d's first block, r·h in rh.
+  // Both sums are read before z is stored: with an odd u the last pair's store reaches r's block.
+  openPairs(c);
+  pairAt(c, "rp", 0);
+  pairAt(c, "dp", 0);
+  c.simd(SIMD.f64x2Add).set("gz");
+  pairAt(c, "rp", 1);
+  pairAt(c, "dp", 1);
+  c.simd(SIMD.f64x2Add).set("ct");
+  c.get("dp");
+  sigmoidOf(c, "gz");
+  c.mem([0xfd, SIMD.store], 3, 0);
+  c.get("rh").get("j").i32(3).op(...OP.i32Shl, ...OP.i32Add);
+  sigmoidOf(c, "ct");
+  c.get("hp").mem([0xfd, SIMD.load], 3, 0).simd(SIMD.f64x2Mul).mem([0xfd, SIMD.store], 3, 0);
+  closePairs(c, [["rp", 16], ["dp", 16], ["hp", 16]]);
+  // d's last block = (r·h)·U_h, then the candidate and the new h.
+  c.get("rh").get("u").get("ut").get("u").get("ub").op(...OP.i32Mul, ...OP.i32Add).get("u");
+  c.get("d").get("ub").i32(1).op(...OP.i32Shl, ...OP.i32Add).op(...OP.call(dotRows));
+  openPairs(c);
+  pairAt(c, "rp", 2);
+  pairAt(c, "dp", 2);
+  c.simd(SIMD.f64x2Add).set("ct");
+  tanhOf(c, "ct");
+  c.set("gh");
+  pairAt(c, "dp", 0);
+  c.set("gz");
+  c.get("hp");
+  blend(c, "gz", "gh");
+  c.mem([0xfd, SIMD.store], 3, 0);
+  closePairs(c, [["rp", 16], ["dp", 16], ["hp", 16]]);
+}
+
 /** The recurrent kernels, given the indices of the product kernels they call. */
 export function rnnKernels(index: (name: string) => number): WasmFunction[] {
   return [
     { name: "rnnInput", code: rnnInput(index("dotRows"), index("axpyRows")) },
     { name: "lstmSteps", code: withConstants(lstmSteps(index("dotRows"))) },
+    { name: "gruSteps", code: withConstants(gruSteps(index("dotRows"))) },
     { name: "expPairs", code: withConstants(pairsKernel(expKernel)) },
     { name: "sigmoidPairs", code: withConstants(pairsKernel(sigmoidOf)) },
     { name: "tanhPairs", code: withConstants(pairsKernel(tanhOf)) },

@@ -122,6 +122,7 @@ export const OP = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32Shl: [0x74],
+  i32ShrU: [0x76],
   i32GeS: [0x4e],
   i32GtS: [0x4a],
   i32LtS: [0x48],

@@ -5,7 +5,7 @@
 import { inputKernel } from "./input-kernel.js";
 import type { Layer } from "../../ir/types.js";
 import { boolParam, intParam } from "./config.js";
-import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
+import { checkCellActivations, emitRnnCall, rnnOutputShapes, wholeLayerArgs, type CellKind } from "./recurrent.js";
 import type { LayerEmitter, WeightSpec } from "./types.js";
 import { normalizeRnnConfig } from "./rnn-config.js";
 
@@ -59,16 +59,10 @@ export const lstmCell: CellKind = {
       `}`,
     ];
   },
-  sequenceCall(layer, ctx, { x, states: [h, c], inputDim, weightOffset, steps, backwards, seq }) {
-    const named = (key: string, fallback: string) => ctx.activation(layer, layer.config[key] ?? fallback).name;
-    if (named("activation", "tanh") !== "tanh" || named("recurrent_activation", "sigmoid") !== "sigmoid") return undefined;
-    const u = intParam(layer, "units");
-    const transposed = !ctx.holdsModelInput(x);
-    const kernel = transposed ? ctx.weightTransposed(layer, weightOffset, "kernel") : ctx.weight(layer, weightOffset, "kernel");
-    const recurrent = ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel");
-    const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
-    const out = seq ? `${seq.buf}, ${seq.offset}, ${seq.step}` : "null, 0, 0";
-    return `${ctx.rt("lstmLayerWasm")}(${x}, ${steps}, ${inputDim}, ${kernel}, ${transposed}, ${bias}, ${recurrent}, ${h}, ${c}, ${u}, ${backwards}, ${out})`;
+  sequenceCall(layer, ctx, ids) {
+    const args = wholeLayerArgs(layer, ctx, ids);
+    const [h, c] = ids.states;
+    return args && `${ctx.rt("lstmLayerWasm")}(${args.head}, ${args.recurrent}, ${h}, ${c}, ${intParam(layer, "units")}, ${args.out})`;
   },
 };
 

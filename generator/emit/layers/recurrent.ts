@@ -106,6 +106,25 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
   return states;
 }
 
+/**
+ * The arguments every whole-layer wasm call shares (`lstmLayerWasm`, `gruLayerWasm`): x, steps,
+ * features, the input kernel and its layout, the bias; undefined unless the cell uses Keras' default
+ * activations (tanh, sigmoid gates), the only ones the kernels compute.
+ */
+export function wholeLayerArgs(layer: Layer, ctx: EmitContext, ids: SequenceCallIds): { head: string; recurrent: string; out: string } | undefined {
+  const named = (key: string, fallback: string) => ctx.activation(layer, layer.config[key] ?? fallback).name;
+  if (named("activation", "tanh") !== "tanh" || named("recurrent_activation", "sigmoid") !== "sigmoid") return undefined;
+  const { x, weightOffset, seq } = ids;
+  const transposed = !ctx.holdsModelInput(x);
+  const kernel = transposed ? ctx.weightTransposed(layer, weightOffset, "kernel") : ctx.weight(layer, weightOffset, "kernel");
+  const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
+  return {
+    head: `${x}, ${ids.steps}, ${ids.inputDim}, ${kernel}, ${transposed}, ${bias}`,
+    recurrent: ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel"),
+    out: `${ids.backwards}, ${seq ? `${seq.buf}, ${seq.offset}, ${seq.step}` : "null, 0, 0"}`,
+  };
+}
+
 /** Offset and step of the rows of a sequence output: step s goes to row s, or row T − 1 − s when reversed. */
 function seqPlacement(T: string, out: NonNullable<SequenceRun["sequenceOut"]>): { buf: string; offset: string; step: string } {
   if (!out.reverse) return { buf: out.buf, offset: String(out.offset), step: String(out.stride) };
