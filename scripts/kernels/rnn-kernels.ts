@@ -1,8 +1,9 @@
 /**
- * Recurrent kernels: a whole LSTM layer's timestep loop in one call, and the vectorised exp, sigmoid
- * and tanh it needs. They compute the runtime's JS `exp`, `sigmoid`, `tanh` and the LSTM step
- * (`lstmLayer` in runtime/keras2ts-runtime.ts) with the same float64 operations in the same order
- * (two lanes at a time, no fused multiply-add), so both paths give the same bits.
+ * Recurrent kernels: a whole LSTM or GRU layer's timestep loop in one call, and the vectorised exp,
+ * sigmoid and tanh they need. They compute the runtime's JS `expShared`, `sigmoid`, `tanh` and the
+ * generated step functions (`lstmGates`; generator/emit/layers/gru.ts) with the same float64
+ * operations in the same order (two lanes at a time, no fused multiply-add), so both paths give the
+ * same bits. The runtime calls them through `lstmLayerWasm` and `gruLayerWasm`.
  *
  *   rnnInput(x, rows, n, w, m, bias, out, transposed)  out row r = the input product of x row r:
  *       transposed: bias + dotRows (runtime `denseT`), else bias then axpyRows (runtime `dense`)
@@ -62,7 +63,7 @@ function i64x2(c: Code, v: number | bigint): Code {
   return constant(c, [...new Uint8Array(b.buffer)]);
 }
 
-// The runtime's exp constants (see `exp` there).
+// The runtime's exp constants (see `expShared` there).
 const EXP_SHIFT = 6755399441055744;
 const LN2_HI = 0.6931471803691238;
 const LN2_LO = 1.9082149292705877e-10;
@@ -116,7 +117,7 @@ function pow2(c: Code): void {
 }
 
 /**
- * Pushes e^ay (runtime `exp`): clamped to [−746, 710] (pmax/pmin: y < −746 ? −746 : y, which keeps
+ * Pushes e^ay (runtime `expShared`): clamped to [−746, 710] (pmax/pmin: y < −746 ? −746 : y, which keeps
  * NaN as the JS ternaries do), scaled by 2^k1 then 2^k2 (k1 = k >> 1; 2^k itself may not be normal).
  */
 function expOf(c: Code): void {
@@ -155,7 +156,9 @@ function expOfNonPositive(c: Code): void {
 
 /** Pushes sigmoid(local `x`): e = e^−|x|, then x ≥ 0 ? 1 / (1 + e) : e / (1 + e). */
 export function sigmoidOf(c: Code, x: string): void {
-  c.get(x).simd(SIMD.f64x2Abs).simd(SIMD.f64x2Neg).set("ay");
+  // −|x|: the sign bit set (one instruction; abs then neg are two).
+  c.get(x);
+  f64x2(c, -0).simd(SIMD.v128Or).set("ay");
   expOfNonPositive(c);
   c.set("ae");
   f64x2(c, 1).get("ae").get(x).zero().simd(SIMD.f64x2Ge).simd(SIMD.v128Bitselect);

@@ -148,6 +148,7 @@ export const SIMD = {
   f64x2Mul: 0xf2,
   // Used by the recurrent kernels (scripts/kernels/rnn-kernels.ts).
   v128Const: 0x0c,
+  v128Or: 0x50,
   v128Bitselect: 0x52,
   f64x2Eq: 0x47,
   f64x2Lt: 0x49,
