@@ -271,7 +271,12 @@ function lstmSteps(dotRows: number): Code {
   return c;
 }
 
-/** The gate update for units j, j+1 while j < u (an odd u also updates the padding value). */
+/**
+ * The gate update for units j, j+1 while j < u (an odd u also updates the padding value), in two
+ * passes: the four gates and c' (o parked in h, which this step no longer reads), then h' = o·tanh(c').
+ * Each pass's pairs are independent: the CPU overlaps them, where one pass of two dependent
+ * activation chains per pair ran at the chains' latency.
+ */
 function gatePairs(c: Code): void {
   c.op(...OP.block, ...OP.loop);
   c.get("j").get("u").op(...OP.i32GeS, ...OP.brIf(1));
@@ -283,19 +288,30 @@ function gatePairs(c: Code): void {
     if (k > 0) c.get("ub").i32(k).op(...OP.i32Mul, ...OP.i32Add);
     c.mem([0xfd, SIMD.load], 3, 0).simd(SIMD.f64x2Add).set(gate);
   });
-  // Gates in place: i, f, o through sigmoid, the candidate through tanh.
-  for (const gate of ["zi", "zf", "zo"]) (sigmoidOf(c, gate), c.set(gate));
+  // i, f, o through sigmoid (o straight into h's slot), the candidate through tanh.
+  for (const gate of ["zi", "zf"]) (sigmoidOf(c, gate), c.set(gate));
+  c.get("hp");
+  sigmoidOf(c, "zo");
+  c.mem([0xfd, SIMD.store], 3, 0);
   tanhOf(c, "zg");
   c.set("zg");
   // c' = f·c + i·g
+  c.get("cp");
   c.get("zf").get("cp").mem([0xfd, SIMD.load], 3, 0).simd(SIMD.f64x2Mul);
-  c.get("zi").get("zg").simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set("ct");
-  c.get("cp").get("ct").mem([0xfd, SIMD.store], 3, 0);
+  c.get("zi").get("zg").simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+  c.mem([0xfd, SIMD.store], 3, 0);
+  for (const p of ["zp", "dp", "hp", "cp"]) c.get(p).i32(16).op(...OP.i32Add).set(p);
+  c.get("j").i32(2).op(...OP.i32Add).set("j");
+  c.op(...OP.br(0), ...OP.end, ...OP.end);
   // h' = o·tanh(c')
-  c.get("hp").get("zo");
+  c.get("h").set("hp").get("c").set("cp").i32(0).set("j");
+  c.op(...OP.block, ...OP.loop);
+  c.get("j").get("u").op(...OP.i32GeS, ...OP.brIf(1));
+  c.get("cp").mem([0xfd, SIMD.load], 3, 0).set("ct");
+  c.get("hp").get("hp").mem([0xfd, SIMD.load], 3, 0);
   tanhOf(c, "ct");
   c.simd(SIMD.f64x2Mul).mem([0xfd, SIMD.store], 3, 0);
-  for (const p of ["zp", "dp", "hp", "cp"]) c.get(p).i32(16).op(...OP.i32Add).set(p);
+  for (const p of ["hp", "cp"]) c.get(p).i32(16).op(...OP.i32Add).set(p);
   c.get("j").i32(2).op(...OP.i32Add).set("j");
   c.op(...OP.br(0), ...OP.end, ...OP.end);
 }
