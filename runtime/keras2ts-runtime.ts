@@ -686,6 +686,11 @@ export function batchDot(x: Float64Array, xa: number, n: number, xb: number, y: 
 
 // ---- copies ------------------------------------------------------------------------------------
 
+/** buf[i] = 0 for every i: a loop, cheaper than `fill(0)`'s builtin call for the small state vectors it resets. */
+export function zeroFill(buf: Float64Array): void {
+  for (let i = 0; i < buf.length; i++) buf[i] = 0;
+}
+
 /** dst[dstOff + i] = src[srcOff + i] for i < n. */
 export function copy(src: Float64Array, srcOff: number, dst: Float64Array, dstOff: number, n: number): void {
   for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i]!;

@@ -173,6 +173,7 @@ export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void 
     ...(mask ? { mask, zeroMasked } : {}),
   });
   const outputState = cell.outputState?.(layer) ?? 0;
+  const sizes = cell.stateSizes?.(layer) ?? states.map(() => units);
   if (!returnSequences) {
     if (mask && zeroMasked) {
       // The last output is the last processed step's: zeros when that step is masked.
@@ -180,10 +181,11 @@ export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void 
       const last = backwards ? "0" : typeof T === "number" ? String(T - 1) : `${ctx.dim(T)} - 1`;
       ctx.line(`if (${mask}[${last}]) ${mainOut}.set(${states[outputState]}); else ${mainOut}.fill(0);`);
     } else {
-      ctx.line(`${mainOut}.set(${states[outputState]});`);
+      // copy, a loop: cheaper than TypedArray.set's builtin call for a state vector.
+      ctx.line(`${ctx.rt("copy")}(${states[outputState]}, 0, ${mainOut}, 0, ${sizes[outputState]});`);
     }
   }
-  call.outputs.slice(1).forEach((v, k) => ctx.line(`${ctx.buffer(v)}.set(${states[k]!});`));
+  call.outputs.slice(1).forEach((v, k) => ctx.line(`${ctx.rt("copy")}(${states[k]!}, 0, ${ctx.buffer(v)}, 0, ${sizes[k]});`));
 }
 
 /**
