@@ -230,14 +230,20 @@ function rnnInput(dotRows: number, axpyRows: number): Code {
 /** out[j] = bias[j] (+ out[j] when `add`: the dot product is already there) for j < m. */
 function biasLoop(c: Code, add: boolean): void {
   c.i32(0).set("j").get("out").set("o");
+  // Two values a step, then an odd last one.
   c.op(...OP.block, ...OP.loop);
-  c.get("j").get("m").op(...OP.i32GeS, ...OP.brIf(1));
+  c.get("j").i32(2).op(...OP.i32Add).get("m").op(...OP.i32GtS, ...OP.brIf(1));
+  c.get("o").get("bias").get("j").i32(2).op(...OP.i32Shl, ...OP.i32Add).mem([0xfd, SIMD.load64Zero], 2, 0).simd(SIMD.f64x2PromoteLowF32x4);
+  if (add) c.get("o").mem([0xfd, SIMD.load], 3, 0).simd(SIMD.f64x2Add);
+  c.mem([0xfd, SIMD.store], 3, 0);
+  c.get("o").i32(16).op(...OP.i32Add).set("o");
+  c.get("j").i32(2).op(...OP.i32Add).set("j");
+  c.op(...OP.br(0), ...OP.end, ...OP.end);
+  c.get("j").get("m").op(...OP.i32LtS, ...OP.if);
   c.get("o").get("bias").get("j").i32(2).op(...OP.i32Shl, ...OP.i32Add).mem(OP.f32Load, 2, 0).op(...OP.f64PromoteF32);
   if (add) c.get("o").mem(OP.f64Load, 3, 0).op(...OP.f64Add);
   c.mem(OP.f64Store, 3, 0);
-  c.get("o").i32(8).op(...OP.i32Add).set("o");
-  c.get("j").i32(1).op(...OP.i32Add).set("j");
-  c.op(...OP.br(0), ...OP.end, ...OP.end);
+  c.op(...OP.end);
 }
 
 /**
