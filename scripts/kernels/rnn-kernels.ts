@@ -14,37 +14,15 @@
  * Pointers are byte addresses: float64 data, float32 weights. h and c hold an even number of values
  * (one padding value when u is odd); zx and d rows may be read one value past their end.
  */
-import { Code, OP, SIMD, uleb, type WasmFunction } from "./wasm-asm.js";
+import { Code, OP, SIMD, type WasmFunction } from "./wasm-asm.js";
 
 const I32 = "i32" as const;
 const V128 = "v128" as const;
 
-/**
- * Constants live in locals set once on entry (`withConstants`): V8 rebuilds a v128.const at each
- * use inside a loop, which made the activations about twice as slow.
- */
-const constantLocals = new WeakMap<Code, Map<string, { name: string; bytes: number[] }>>();
-
+/** A v128.const (TurboFan rebuilds it at each use, three instructions; a local set once on entry or a
+ * load from a table in memory measured no faster: it spills them). */
 function constant(c: Code, bytes: number[]): Code {
-  let table = constantLocals.get(c);
-  if (!table) constantLocals.set(c, (table = new Map()));
-  const key = bytes.join(",");
-  let entry = table.get(key);
-  if (!entry) {
-    entry = { name: `const${table.size}`, bytes };
-    c.local(entry.name, V128);
-    table.set(key, entry);
-  }
-  return c.get(entry.name);
-}
-
-/** The function's code with its constants' locals set first. */
-function withConstants(c: Code): Code {
-  const init = new Code([], []);
-  const table = constantLocals.get(c) ?? new Map<string, { name: string; bytes: number[] }>();
-  for (const { bytes } of table.values()) init.simd(SIMD.v128Const, ...bytes).op(0x21, ...uleb(c.localIndex(table.get(bytes.join(","))!.name)));
-  c.bytes.unshift(...init.bytes);
-  return c;
+  return c.simd(SIMD.v128Const, ...bytes);
 }
 
 /** Two float64 lanes equal to `v`. */
@@ -470,10 +448,10 @@ function gruResetBeforePairs(c: Code, dotRows: number): void {
 export function rnnKernels(index: (name: string) => number): WasmFunction[] {
   return [
     { name: "rnnInput", code: rnnInput(index("dotRows"), index("axpyRows")) },
-    { name: "lstmSteps", code: withConstants(lstmSteps(index("dotRows"))) },
-    { name: "gruSteps", code: withConstants(gruSteps(index("dotRows"))) },
-    { name: "expPairs", code: withConstants(pairsKernel(expKernel)) },
-    { name: "sigmoidPairs", code: withConstants(pairsKernel(sigmoidOf)) },
-    { name: "tanhPairs", code: withConstants(pairsKernel(tanhOf)) },
+    { name: "lstmSteps", code: lstmSteps(index("dotRows")) },
+    { name: "gruSteps", code: gruSteps(index("dotRows")) },
+    { name: "expPairs", code: pairsKernel(expKernel) },
+    { name: "sigmoidPairs", code: pairsKernel(sigmoidOf) },
+    { name: "tanhPairs", code: pairsKernel(tanhOf) },
   ];
 }

@@ -59,11 +59,6 @@ export class Code {
     return this;
   }
 
-  /** A local's index (for code assembled apart and spliced in). */
-  localIndex(name: string): number {
-    return this.index(name);
-  }
-
   private index(name: string): number {
     const i = this.names.get(name);
     if (i === undefined) throw new Error(`unknown local ${name}`);
