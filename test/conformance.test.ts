@@ -91,7 +91,7 @@ describe.each(caseNames())("case %s", (name) => {
       const wasm = runCase(mod, c);
       kernels.setKernels("auto");
       // The wasm path really ran wherever the module has a matrix product.
-      const products = /\b(dense|denseT|addMatVecT)\(/.test(readFileSync(path, "utf8"));
+      const products = /\b(dense|denseT|addMatVecT|lstmLayerWasm|gruLayerWasm)\(/.test(readFileSync(path, "utf8"));
       expect(kernels.wasmMemoryBytes() > 0).toBe(products);
       expect(sameBits(js, wasm), "wasm kernels give the JS kernels' bits").toBe(true);
     });

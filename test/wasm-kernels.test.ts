@@ -119,3 +119,171 @@ describe("wasm kernels", () => {
     }
   });
 });
+
+/** The kernel module instantiated on its own, for the activation kernels the runtime does not export. */
+function kernelExports(): { f64: () => Float64Array; run: (name: string, xs: readonly number[]) => Float64Array } {
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelModuleBytes() as Uint8Array<ArrayBuffer>), {}).exports;
+  const memory = exports["memory"] as WebAssembly.Memory;
+  const f64 = () => new Float64Array(memory.buffer);
+  return {
+    f64,
+    run(name, xs) {
+      const n = xs.length + (xs.length & 1);
+      f64().set(xs, 0);
+      (exports[name] as (x: number, pairs: number, out: number) => void)(0, n / 2, n * 8);
+      return f64().slice(n, n + xs.length);
+    },
+  };
+}
+
+/** Edge values for exp, sigmoid and tanh: zeros, overflow, underflow into subnormals, NaN, infinities. */
+const EDGES = [
+  0, -0, 1, -1, 0.5, -0.5, 1e-300, -1e-300, 5e-324, 1e-8, -1e-8, 22, -22, 22.5, -23, 36, -36, 700, -700, 708, -708,
+  709.78, 709.79, 710, -710, -720, -744, -745, -745.1, -745.2, -746, -800, 800, 1e308, -1e308, Infinity, -Infinity, NaN,
+];
+
+describe("activation kernels: exp, sigmoid and tanh", () => {
+  const k = kernelExports();
+  const sweep = [...EDGES, ...values(2000, 17, false).map((v, i) => v * 10 ** ((i % 7) - 3)), ...values(400, 23, false).map((v) => v * 380)];
+
+  it.each([["expPairs", rt.expShared], ["sigmoidPairs", rt.sigmoid], ["tanhPairs", rt.tanh]] as const)("%s gives the runtime's JS bits on edge and random values", (name, js) => {
+    const got = k.run(name, sweep);
+    const want = Float64Array.from(sweep, js);
+    const differ = sweep.filter((_, i) => !sameBits(got.subarray(i, i + 1), want.subarray(i, i + 1)));
+    expect(differ).toEqual([]);
+  });
+
+  it("exp is exact at the edges and within 2.5e-16 of Math.exp elsewhere, subnormal results within an ulp", () => {
+    expect([0, -0, Infinity, -Infinity, 710, 800, -746, -800, 1e308, -1e308].map(rt.expShared)).toEqual([1, 1, Infinity, 0, Infinity, Infinity, 0, 0, Infinity, 0]);
+    expect(rt.expShared(NaN)).toBeNaN();
+    expect(rt.expShared(-745)).toBe(5e-324); // the smallest subnormal
+    for (const x of [-708.5, -710, -720, -740, -744]) expect(Math.abs(rt.expShared(x) - Math.exp(x))).toBeLessThanOrEqual(5e-324);
+    let worst = 0;
+    for (let i = 0; i <= 20000; i++) {
+      const x = -708 + (1417 * i) / 20000;
+      worst = Math.max(worst, Math.abs(rt.expShared(x) - Math.exp(x)) / Math.exp(x));
+    }
+    expect(worst).toBeLessThan(2.5e-16);
+  });
+
+  it("sigmoid and tanh stay within 7e-16 of their definitions through Math, with exact limits", () => {
+    let worst = 0;
+    for (const x of sweep.filter((v) => Number.isFinite(v) && v !== 0 && Math.abs(v) < 700)) {
+      const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+      worst = Math.max(worst, Math.abs(rt.sigmoid(x) - s) / s, Math.abs(rt.tanh(x) - Math.tanh(x)) / Math.abs(Math.tanh(x)));
+    }
+    expect(worst).toBeLessThan(7e-16);
+    expect([Infinity, -Infinity, 0, 40, -40].map(rt.tanh)).toEqual([1, -1, 0, 1, -1]);
+    expect([Infinity, -Infinity, 0].map(rt.sigmoid)).toEqual([1, 0, 0.5]);
+    expect(rt.tanh(NaN)).toBeNaN();
+    expect(rt.sigmoid(NaN)).toBeNaN();
+    expect(rt.sigmoid(-800)).toBe(0);
+  });
+});
+
+describe("lstmLayerWasm: a whole LSTM layer in one call", () => {
+  afterEach(() => rt.setKernels("auto"));
+
+  /** What the generated step function does, step by step in JS (the kernels' reference). */
+  function stepByStep(x: Float64Array, steps: number, n: number, kernel: Float32Array, transposed: boolean, bias: Float32Array | null,
+    ut: Float32Array, h: Float64Array, c: Float64Array, u: number, backwards: boolean, seq: Float64Array | null, offset: number, step: number): void {
+    const z = new Float64Array(4 * u);
+    for (let s = 0; s < steps; s++) {
+      const t = backwards ? steps - 1 - s : s;
+      (transposed ? rt.denseT : rt.dense)(x, t * n, 1, n, kernel, bias, z, 0, 4 * u);
+      rt.addMatVecT(h, 0, u, ut, 0, z, 0, 4 * u);
+      rt.lstmGates(z, 0, h, c, u);
+      if (seq) for (let j = 0; j < u; j++) seq[offset + s * step + j] = h[j]!;
+    }
+  }
+
+  const shapes: [number, number, number][] = [[1, 1, 1], [5, 4, 8], [3, 7, 5], [4, 3, 3], [2, 33, 17], [6, 2, 64]];
+  it.each(shapes)("steps %i, features %i, units %i: the step-by-step JS bits in every variant", (steps, n, u) => {
+    rt.setKernels("js");
+    expect(rt.lstmLayerWasm(new Float64Array(steps * n), steps, n, new Float32Array(n * 4 * u), false, null, new Float32Array(u * 4 * u), new Float64Array(u), new Float64Array(u), u, false, null, 0, 0)).toBe(false);
+    rt.setKernels("auto");
+    const seed = steps * 100 + n * 10 + u;
+    const x = new Float64Array(values(steps * n, seed, false).map((v) => v * 3));
+    const kernel = new Float32Array(values(n * 4 * u, seed + 1, false).map((v) => v * 0.6));
+    const ut = new Float32Array(values(u * 4 * u, seed + 2, false).map((v) => v * 0.6));
+    const bias = new Float32Array(values(4 * u, seed + 3, false));
+    const failures: string[] = [];
+    for (const transposed of [false, true]) for (const b of [bias, null]) for (const backwards of [false, true]) for (const reverse of [false, true]) {
+      const h0 = new Float64Array(values(u, seed + 4, false));
+      const c0 = new Float64Array(values(u, seed + 5, false));
+      const run = (f: typeof stepByStep | typeof rt.lstmLayerWasm) => {
+        const h = h0.slice();
+        const c = c0.slice();
+        const seq = new Float64Array(steps * u * 2 + 1).fill(7);
+        const offset = reverse ? (steps - 1) * 2 * u + 1 : 1;
+        f(x, steps, n, kernel, transposed, b, ut, h, c, u, backwards, seq, offset, reverse ? -2 * u : 2 * u);
+        return [h, c, seq];
+      };
+      const want = run(stepByStep);
+      const got = run(rt.lstmLayerWasm);
+      if (!want.every((w, i) => sameBits(w, got[i]!))) failures.push(`transposed ${transposed}, bias ${!!b}, backwards ${backwards}, reverse ${reverse}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("gruLayerWasm: a whole GRU layer in one call", () => {
+  afterEach(() => rt.setKernels("auto"));
+
+  /** The generated GRU step function's operations (generator/emit/layers/gru.ts), step by step. */
+  function stepByStep(x: Float64Array, steps: number, n: number, kernel: Float32Array, transposed: boolean, bias: Float32Array | null, resetAfter: boolean,
+    ut: Float32Array, h: Float64Array, u: number, backwards: boolean, seq: Float64Array | null, offset: number, step: number): void {
+    const gx = new Float64Array(3 * u);
+    const gh = new Float64Array(3 * u);
+    const rh = new Float64Array(u);
+    const product = transposed ? rt.denseT : rt.dense;
+    for (let s = 0; s < steps; s++) {
+      const xo = (backwards ? steps - 1 - s : s) * n;
+      if (resetAfter) {
+        product(x, xo, 1, n, kernel, null, gx, 0, 3 * u);
+        rt.denseT(h, 0, 1, u, ut, null, gh, 0, 3 * u);
+        if (bias) for (let j = 0; j < 3 * u; j++) (gx[j]! += bias[j]!, gh[j]! += bias[j + 3 * u]!);
+        for (let j = 0; j < u; j++) {
+          const z = rt.sigmoid(gx[j]! + gh[j]!);
+          const r = rt.sigmoid(gx[j + u]! + gh[j + u]!);
+          const hh = rt.tanh(gx[j + 2 * u]! + r * gh[j + 2 * u]!);
+          h[j] = z * h[j]! + (1 - z) * hh;
+        }
+      } else {
+        product(x, xo, 1, n, kernel, bias, gx, 0, 3 * u);
+        rt.addMatVecT(h, 0, u, ut, 0, gx, 0, 2 * u);
+        for (let j = 0; j < u; j++) (gx[j] = rt.sigmoid(gx[j]!), rh[j] = rt.sigmoid(gx[j + u]!) * h[j]!);
+        rt.addMatVecT(rh, 0, u, ut, 2 * u * u, gx, 2 * u, u);
+        for (let j = 0; j < u; j++) h[j] = gx[j]! * h[j]! + (1 - gx[j]!) * rt.tanh(gx[j + 2 * u]!);
+      }
+      if (seq) for (let j = 0; j < u; j++) seq[offset + s * step + j] = h[j]!;
+    }
+  }
+
+  const shapes: [number, number, number][] = [[1, 1, 1], [5, 4, 8], [3, 7, 5], [4, 3, 3], [2, 33, 17], [6, 2, 64]];
+  it.each(shapes)("steps %i, features %i, units %i: the step-by-step JS bits in every variant", (steps, n, u) => {
+    rt.setKernels("js");
+    expect(rt.gruLayerWasm(new Float64Array(steps * n), steps, n, new Float32Array(n * 3 * u), false, null, true, new Float32Array(u * 3 * u), new Float64Array(u), u, false, null, 0, 0)).toBe(false);
+    rt.setKernels("auto");
+    const seed = steps * 100 + n * 10 + u + 7;
+    const x = new Float64Array(values(steps * n, seed, false).map((v) => v * 3));
+    const kernel = new Float32Array(values(n * 3 * u, seed + 1, false).map((v) => v * 0.6));
+    const ut = new Float32Array(values(u * 3 * u, seed + 2, false).map((v) => v * 0.6));
+    const failures: string[] = [];
+    for (const resetAfter of [true, false]) for (const transposed of [false, true]) for (const withBias of [true, false]) for (const backwards of [false, true]) for (const reverse of [false, true]) {
+      const bias = withBias ? new Float32Array(values((resetAfter ? 6 : 3) * u, seed + 3, false)) : null;
+      const h0 = new Float64Array(values(u, seed + 4, false));
+      const run = (f: typeof stepByStep | typeof rt.gruLayerWasm) => {
+        const h = h0.slice();
+        const seq = new Float64Array(steps * u * 2 + 1).fill(7);
+        const offset = reverse ? (steps - 1) * 2 * u + 1 : 1;
+        f(x, steps, n, kernel, transposed, bias, resetAfter, ut, h, u, backwards, seq, offset, reverse ? -2 * u : 2 * u);
+        return [h, seq];
+      };
+      const want = run(stepByStep);
+      const got = run(rt.gruLayerWasm);
+      if (!want.every((w, i) => sameBits(w, got[i]!))) failures.push(`reset_after ${resetAfter}, transposed ${transposed}, bias ${withBias}, backwards ${backwards}, reverse ${reverse}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -240,7 +240,7 @@ function sessionBody(model: Model, ctx: ModuleContext, { inputIds, paramIds, out
   model.inputs.forEach((io, k) => {
     lines.push(`    ${ctx.rt("readInput")}(${paramIds[k]}, inputs[${k}]!, ${ctx.size(ctx.shape(io.value))}, ${inputIds[k]});`);
   });
-  for (const s of ctx.states.filter((s) => !s.stateful)) lines.push(`    ${s.id}.fill(0);`);
+  for (const s of ctx.states.filter((s) => !s.stateful)) lines.push(`    ${ctx.rt("zeroFill")}(${s.id});`);
   lines.push(...ctx.body.map((l) => `    ${l}`));
   model.outputs.forEach((io, k) => {
     lines.push(`    ${ctx.rt("writeOutput")}(${ctx.buffer(io.value)}, 0, ${ctx.size(ctx.shape(io.value))}, ${outIds[k]});`);

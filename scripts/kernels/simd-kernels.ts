@@ -10,7 +10,8 @@
  *
  * Pointers are byte addresses: x and out float64, w float32.
  */
-import { Code, OP, SIMD, wasmModule } from "./wasm-asm.js";
+import { rnnKernels } from "./rnn-kernels.js";
+import { Code, OP, SIMD, wasmModule, type WasmFunction } from "./wasm-asm.js";
 
 const I32 = "i32" as const;
 const params = [["x", I32], ["n", I32], ["w", I32], ["m", I32], ["out", I32]] as [string, "i32"][];
@@ -141,10 +142,12 @@ function axpyPass(c: Code, rows: 1 | 2): void {
   c.op(...OP.end);
 }
 
-/** The kernel module's bytes, exports: memory, dotRows, axpyRows. */
+/** The kernel module's bytes, exports: memory, dotRows, axpyRows, then the recurrent kernels. */
 export function kernelModuleBytes(): Uint8Array {
-  return wasmModule([
+  const products: WasmFunction[] = [
     { name: "dotRows", code: dotRows() },
     { name: "axpyRows", code: axpyRows() },
-  ]);
+  ];
+  const index = (name: string) => products.findIndex((f) => f.name === name);
+  return wasmModule([...products, ...rnnKernels(index)]);
 }

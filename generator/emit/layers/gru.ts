@@ -7,7 +7,7 @@ import { inputKernel } from "./input-kernel.js";
 import type { Layer } from "../../ir/types.js";
 import type { EmitContext, LayerEmitter, WeightSpec } from "./types.js";
 import { boolParam, intParam } from "./config.js";
-import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
+import { checkCellActivations, emitRnnCall, rnnOutputShapes, wholeLayerArgs, type CellKind } from "./recurrent.js";
 import { normalizeGruConfig } from "./rnn-config.js";
 
 const blockSlices = (u: number, what = "columns") => [
@@ -52,6 +52,11 @@ export const gruCell: CellKind = {
       rec: ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid").scalar!,
     };
     return resetAfter(layer) ? resetAfterStep(step, ctx.scratch(layer, "gh", [3 * u])) : resetBeforeStep(step, ctx.scratch(layer, "rh", [u]));
+  },
+  sequenceCall(layer, ctx, ids) {
+    const args = wholeLayerArgs(layer, ctx, ids);
+    const [h] = ids.states;
+    return args && `${ctx.rt("gruLayerWasm")}(${args.head}, ${resetAfter(layer)}, ${args.recurrent}, ${h}, ${intParam(layer, "units")}, ${args.out})`;
   },
 };
 

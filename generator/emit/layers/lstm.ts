@@ -5,7 +5,7 @@
 import { inputKernel } from "./input-kernel.js";
 import type { Layer } from "../../ir/types.js";
 import { boolParam, intParam } from "./config.js";
-import { checkCellActivations, emitRnnCall, rnnOutputShapes, type CellKind } from "./recurrent.js";
+import { checkCellActivations, emitRnnCall, rnnOutputShapes, wholeLayerArgs, type CellKind } from "./recurrent.js";
 import type { LayerEmitter, WeightSpec } from "./types.js";
 import { normalizeRnnConfig } from "./rnn-config.js";
 
@@ -40,10 +40,14 @@ export const lstmCell: CellKind = {
     const rec = ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid");
     const fa = act.scalar!;
     const fr = rec.scalar!;
-    return [
+    const head = [
       `// z = x·W + b + h·U, gate blocks [i, f, c, o]`,
       `${product}(${x}, xo, 1, ${inputDim}, ${kernel}, ${bias}, ${z}, 0, ${4 * u});`,
       `${ctx.rt("addMatVecT")}(${h}, 0, ${u}, ${recurrent}, 0, ${z}, 0, ${4 * u});`,
+    ];
+    if (act.name === "tanh" && rec.name === "sigmoid") return [...head, `${ctx.rt("lstmGates")}(${z}, 0, ${h}, ${c}, ${u});`];
+    return [
+      ...head,
       `for (let j = 0; j < ${u}; j++) {`,
       `  const i = ${fr(`${z}[j]!`)};`,
       `  const f = ${fr(`${z}[j + ${u}]!`)};`,
@@ -54,6 +58,11 @@ export const lstmCell: CellKind = {
       `  ${h}[j] = o * ${fa("cj")};`,
       `}`,
     ];
+  },
+  sequenceCall(layer, ctx, ids) {
+    const args = wholeLayerArgs(layer, ctx, ids);
+    const [h, c] = ids.states;
+    return args && `${ctx.rt("lstmLayerWasm")}(${args.head}, ${args.recurrent}, ${h}, ${c}, ${intParam(layer, "units")}, ${args.out})`;
   },
 };
 

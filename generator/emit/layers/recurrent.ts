@@ -23,6 +23,24 @@ export interface CellKind {
    * and updates the state buffers in place.
    */
   stepBody(layer: Layer, ctx: EmitContext, ids: { x: string; states: string[]; inputDim: number; weightOffset: number }): string[];
+  /**
+   * A runtime call running the whole sequence in WebAssembly (no mask), true when it did (false:
+   * the step function runs), or undefined when this layer's configuration has no such call.
+   */
+  sequenceCall?(layer: Layer, ctx: EmitContext, ids: SequenceCallIds): string | undefined;
+}
+
+/** What a whole-sequence call gets: buffers, sizes and where each step's output goes. */
+export interface SequenceCallIds {
+  readonly x: string;
+  readonly states: string[];
+  readonly inputDim: number;
+  readonly weightOffset: number;
+  /** Timesteps (a number or an expression). */
+  readonly steps: string;
+  readonly backwards: boolean;
+  /** Step s's output goes to `buf` at `offset` + s·`step` (null: only the final state is wanted). */
+  readonly seq: { buf: string; offset: string; step: string } | null;
 }
 
 export interface SequenceRun {
@@ -58,12 +76,15 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
   const states = labels.map((label, k) => ctx.state(layer, label, sizes[k]!, run.stateful));
   run.initialState.forEach((src, k) => ctx.line(`${ctx.rt("copy")}(${src}, 0, ${states[k]}, 0, ${sizes[k]});`));
 
+  const h = states[cell.outputState?.(layer) ?? 0]!;
+  const out = run.sequenceOut;
+  const whole = run.mask ? undefined : cell.sequenceCall?.(layer, ctx, {
+    x: run.x, states, inputDim: F, weightOffset: run.weightOffset, steps: ctx.dim(T), backwards: run.backwards, seq: out && seqPlacement(ctx.dim(T), out),
+  });
   const step = ctx.id(layer, "step");
   const body = cell.stepBody(layer, ctx, { x: run.x, states, inputDim: F, weightOffset: run.weightOffset });
   ctx.func([`function ${step}(xo: number): void {`, ...body.map((l) => `  ${l}`), "}"]);
 
-  const h = states[cell.outputState?.(layer) ?? 0]!;
-  const out = run.sequenceOut;
   const stepLine = (tExpr: string, sExpr: string): string[] => {
     const call = `${step}(${mul(tExpr, F)});`;
     if (!out) return [run.mask ? `if (${run.mask}[${tExpr}]) ${call}` : call];
@@ -73,13 +94,42 @@ export function runSequence(ctx: EmitContext, run: SequenceRun): string[] {
     if (!run.zeroMasked) return [`if (${run.mask}[${tExpr}]) ${call}`, write];
     return [`if (${run.mask}[${tExpr}]) {`, `  ${call}`, `  ${write}`, `} else {`, `  ${out.buf}.fill(0, ${o}, ${add(o, units)});`, `}`];
   };
+  const steps: string[] = [];
   if (typeof T === "number" && T <= ctx.unrollLimit) {
-    for (let s = 0; s < T; s++) ctx.line(...stepLine(String(run.backwards ? T - 1 - s : s), String(s)));
+    for (let s = 0; s < T; s++) steps.push(...stepLine(String(run.backwards ? T - 1 - s : s), String(s)));
   } else {
     const tExpr = run.backwards ? sub(ctx.dim(T), 1, "s") : "s";
-    ctx.line(`for (let s = 0; s < ${ctx.dim(T)}; s++) {`, ...stepLine(tExpr, "s").map((l) => `  ${l}`), "}");
+    steps.push(`for (let s = 0; s < ${ctx.dim(T)}; s++) {`, ...stepLine(tExpr, "s").map((l) => `  ${l}`), "}");
   }
+  if (whole) ctx.line(`// The whole sequence in one WebAssembly call where it runs, else step by step.`, `if (!${whole}) {`, ...steps.map((l) => `  ${l}`), "}");
+  else ctx.line(...steps);
   return states;
+}
+
+/**
+ * The arguments every whole-layer wasm call shares (`lstmLayerWasm`, `gruLayerWasm`): x, steps,
+ * features, the input kernel and its layout, the bias; undefined unless the cell uses Keras' default
+ * activations (tanh, sigmoid gates), the only ones the kernels compute.
+ */
+export function wholeLayerArgs(layer: Layer, ctx: EmitContext, ids: SequenceCallIds): { head: string; recurrent: string; out: string } | undefined {
+  const named = (key: string, fallback: string) => ctx.activation(layer, layer.config[key] ?? fallback).name;
+  if (named("activation", "tanh") !== "tanh" || named("recurrent_activation", "sigmoid") !== "sigmoid") return undefined;
+  const { x, weightOffset, seq } = ids;
+  const transposed = !ctx.holdsModelInput(x);
+  const kernel = transposed ? ctx.weightTransposed(layer, weightOffset, "kernel") : ctx.weight(layer, weightOffset, "kernel");
+  const bias = boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : "null";
+  return {
+    head: `${x}, ${ids.steps}, ${ids.inputDim}, ${kernel}, ${transposed}, ${bias}`,
+    recurrent: ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel"),
+    out: `${ids.backwards}, ${seq ? `${seq.buf}, ${seq.offset}, ${seq.step}` : "null, 0, 0"}`,
+  };
+}
+
+/** Offset and step of the rows of a sequence output: step s goes to row s, or row T − 1 − s when reversed. */
+function seqPlacement(T: string, out: NonNullable<SequenceRun["sequenceOut"]>): { buf: string; offset: string; step: string } {
+  if (!out.reverse) return { buf: out.buf, offset: String(out.offset), step: String(out.stride) };
+  const last = /^\d+$/.test(T) ? String((Number(T) - 1) * out.stride + out.offset) : `(${T} - 1) * ${out.stride} + ${out.offset}`;
+  return { buf: out.buf, offset: last, step: String(-out.stride) };
 }
 
 /** Shape inference common to every RNN layer: sequence or last output, then the states. */
@@ -123,6 +173,7 @@ export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void 
     ...(mask ? { mask, zeroMasked } : {}),
   });
   const outputState = cell.outputState?.(layer) ?? 0;
+  const sizes = cell.stateSizes?.(layer) ?? states.map(() => units);
   if (!returnSequences) {
     if (mask && zeroMasked) {
       // The last output is the last processed step's: zeros when that step is masked.
@@ -130,10 +181,11 @@ export function emitRnnCall(call: Call, ctx: EmitContext, cell: CellKind): void 
       const last = backwards ? "0" : typeof T === "number" ? String(T - 1) : `${ctx.dim(T)} - 1`;
       ctx.line(`if (${mask}[${last}]) ${mainOut}.set(${states[outputState]}); else ${mainOut}.fill(0);`);
     } else {
-      ctx.line(`${mainOut}.set(${states[outputState]});`);
+      // copy, a loop: cheaper than TypedArray.set's builtin call for a state vector.
+      ctx.line(`${ctx.rt("copy")}(${states[outputState]}, 0, ${mainOut}, 0, ${sizes[outputState]});`);
     }
   }
-  call.outputs.slice(1).forEach((v, k) => ctx.line(`${ctx.buffer(v)}.set(${states[k]!});`));
+  call.outputs.slice(1).forEach((v, k) => ctx.line(`${ctx.rt("copy")}(${states[k]!}, 0, ${ctx.buffer(v)}, 0, ${sizes[k]});`));
 }
 
 /**
