@@ -11,6 +11,7 @@
  * Pointers are byte addresses: x and out float64, w float32.
  */
 import { Code, OP, SIMD, wasmModule } from "./wasm-asm.js";
+import type { WasmFunction } from "./wasm-asm.js";
 
 const I32 = "i32" as const;
 const params = [["x", I32], ["n", I32], ["w", I32], ["m", I32], ["out", I32]] as [string, "i32"][];
@@ -141,10 +142,11 @@ function axpyPass(c: Code, rows: 1 | 2): void {
   c.op(...OP.end);
 }
 
-/** The kernel module's bytes, exports: memory, dotRows, axpyRows. */
-export function kernelModuleBytes(): Uint8Array {
+/** The kernel module's bytes, exports: memory, dotRows, axpyRows, then `more` (write-kernels.ts adds the other files' kernels). */
+export function kernelModuleBytes(more: readonly WasmFunction[] = []): Uint8Array {
   return wasmModule([
     { name: "dotRows", code: dotRows() },
     { name: "axpyRows", code: axpyRows() },
+    ...more,
   ]);
 }
