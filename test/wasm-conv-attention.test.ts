@@ -1,6 +1,6 @@
 /**
  * The convolution and attention wasm kernels (scripts/kernels/conv-kernels.ts, attention-kernels.ts):
- * `conv2d`/`conv1d`, `attentionScores` and `attentionCombine` return exactly the JS path's bits on
+ * `conv2d`/`conv1d`, `depthwiseConv2d`, `attentionScores` and `attentionCombine` return exactly the JS path's bits on
  * odd channel counts, kernel sizes 1…7, strides, dilations, valid/same/causal padding, groups, tiny
  * and large sizes, with zeros, signed zeros, NaN and infinities among the values.
  */
@@ -90,6 +90,26 @@ describe("wasm convolution and attention kernels", () => {
         for (const withBias of [true, false]) {
           const [js, wasm] = runConv(c, special, withBias, 100 + n);
           if (!sameBits(js, wasm)) failures.push(`${JSON.stringify(c)} special=${special} bias=${withBias}`);
+        }
+      }
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it("depthwiseConv2d (multiplier 1 in wasm, 2 in JS either way) gives the JS bits on every geometry", () => {
+    const failures: string[] = [];
+    convCases().forEach((c, n) => {
+      for (const m of [1, 2]) {
+        for (const special of [false, true]) {
+          const gh = geometry(c.h, c.kh, c.stride[0], c.dilation[0], c.h === 1 ? "valid" : c.padding);
+          const gw = geometry(c.w, c.kw, c.stride[1], c.dilation[1], c.padding);
+          const x = new Float64Array([0.25, ...values(c.h * c.w * c.cin, 300 + n, special)]); // offset xo = 1
+          const kernel = new Float32Array(values(c.kh * c.kw * c.cin * m, 301 + n, special));
+          const bias = n % 2 === 0 ? new Float32Array(values(c.cin * m, 302 + n, special)) : null;
+          const [js, wasm] = bothPaths(gh.out * gw.out * c.cin * m + 1, (out) =>
+            rt.depthwiseConv2d(x, 1, c.h, c.w, c.cin, kernel, m, bias, out, gh.out, gw.out, c.kh, c.kw, c.stride[0], c.stride[1],
+              c.dilation[0], c.dilation[1], gh.before, gw.before));
+          if (!sameBits(js, wasm)) failures.push(`${JSON.stringify(c)} m=${m} special=${special}`);
         }
       }
     });

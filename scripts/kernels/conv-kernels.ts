@@ -1,6 +1,6 @@
 /**
- * The convolution kernel of the wasm module: the runtime's `conv2d` (and `conv1d`, a conv2d of
- * height 1) in one call. Same float64 operations in the same order as the JS loop: each output
+ * The convolution kernels of the wasm module: the runtime's `conv2d` (and `conv1d`, a conv2d of
+ * height 1) in one call, and `depthwiseConv2d` (and 1-D) with depth multiplier 1. Same float64 operations in the same order as the JS loop: each output
  * starts at its bias (or +0) and adds xv · kernel for the taps (ky, kx) and channels c ascending,
  * skipping xv = 0. Where the JS loop walks one output position's channels in the innermost loop
  * (loading and storing each output once per input), this one holds 8 outputs in registers
@@ -8,10 +8,12 @@
  *
  *   conv2dRows(x, inH, inW, cin, k, bias, out, outH, outW, cout, kh, kw, sh, sw, dh, dw, padTop, padLeft, groups)
  *
+ *   depthwiseRows(x, inH, inW, c, k, bias, out, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft)
+ *
  * Byte addresses: x and out float64 (channels last), k and bias float32 (k as Keras stores it:
- * (kh, kw, cin/groups, cout)); bias −1 for none.
+ * (kh, kw, cin/groups, cout), or (kh, kw, c) for depthwise); bias −1 for none.
  */
-import { Code, OP } from "./wasm-asm.js";
+import { Code, OP, SIMD } from "./wasm-asm.js";
 import type { WasmFunction } from "./wasm-asm.js";
 import { accumulate, declareBlockLocals, forBlocks, forUp, loadBlockF32, MORE_OP, storeBlock, WIDTHS, zeroBlock } from "./block-loops.js";
 import type { Width } from "./block-loops.js";
@@ -39,28 +41,91 @@ function conv2dRows(): Code {
 
 /** Outputs o … o+width−1 of the position at `op`, group g: bias, every tap's channels, store. */
 function outputBlock(c: Code, width: Width): void {
+  initFromBias(c, width);
+  forEachTap(c, () => {
+    // xp = x + ((iy·inW + ix)·cin + g·cpg)·8; wp = k + ((ky·kw + kx)·cpg·cout + o)·4
+    c.get("x").get("iy").get("inW").op(...OP.i32Mul).get("ix").op(...OP.i32Add).get("cin").op(...OP.i32Mul);
+    c.get("g").get("cpg").op(...OP.i32Mul, ...OP.i32Add).i32(3).op(...OP.i32Shl, ...OP.i32Add).set("xp");
+    c.get("k").get("ky").get("kw").op(...OP.i32Mul).get("kx").op(...OP.i32Add).get("cpg").op(...OP.i32Mul).get("cout").op(...OP.i32Mul);
+    c.get("o").op(...OP.i32Add).i32(2).op(...OP.i32Shl, ...OP.i32Add).set("wp");
+    accumulate(c, width, { xp: "xp", wp: "wp", rowStride: "rowStride", count: "cpg", weights: "f32", skipZeros: true });
+  });
+  storeAt(c, width);
+}
+
+/** The block's accumulators from bias[o…] (float32, promoted), or +0 when bias is −1. */
+function initFromBias(c: Code, width: Width): void {
   c.get("bias").i32(0).op(...OP.i32LtS, ...OP.if);
   zeroBlock(c, width);
   c.op(...MORE_OP.else);
   c.get("bias").get("o").i32(2).op(...OP.i32Shl, ...OP.i32Add).set("at");
   loadBlockF32(c, width, "at");
   c.op(...OP.end);
+}
+
+/** Stores the block at output channel o of the position at `op`. */
+function storeAt(c: Code, width: Width): void {
+  c.get("op").get("o").i32(3).op(...OP.i32Shl, ...OP.i32Add).set("at");
+  storeBlock(c, width, "at");
+}
+
+/** `body` for every tap (ky, kx) ascending whose input position (iy, ix) is inside the input. */
+function forEachTap(c: Code, body: () => void): void {
   forUp(c, "ky", "kh", () => {
     tapIndex(c, "iy", "oy", "sh", "ky", "dh", "padTop");
     c.get("iy").get("inH").op(...MORE_OP.i32GeU, ...OP.brIf(0)); // outside the input (padding): continue
     forUp(c, "kx", "kw", () => {
       tapIndex(c, "ix", "ox", "sw", "kx", "dw", "padLeft");
       c.get("ix").get("inW").op(...MORE_OP.i32GeU, ...OP.brIf(0));
-      // xp = x + ((iy·inW + ix)·cin + g·cpg)·8; wp = k + ((ky·kw + kx)·cpg·cout + o)·4
-      c.get("x").get("iy").get("inW").op(...OP.i32Mul).get("ix").op(...OP.i32Add).get("cin").op(...OP.i32Mul);
-      c.get("g").get("cpg").op(...OP.i32Mul, ...OP.i32Add).i32(3).op(...OP.i32Shl, ...OP.i32Add).set("xp");
-      c.get("k").get("ky").get("kw").op(...OP.i32Mul).get("kx").op(...OP.i32Add).get("cpg").op(...OP.i32Mul).get("cout").op(...OP.i32Mul);
-      c.get("o").op(...OP.i32Add).i32(2).op(...OP.i32Shl, ...OP.i32Add).set("wp");
-      accumulate(c, width, { xp: "xp", wp: "wp", rowStride: "rowStride", count: "cpg", weights: "f32", skipZeros: true });
+      body();
     });
   });
-  c.get("op").get("o").i32(3).op(...OP.i32Shl, ...OP.i32Add).set("at");
-  storeBlock(c, width, "at");
+}
+
+const DEPTHWISE_PARAMS = ["x", "inH", "inW", "cin", "k", "bias", "out", "outH", "outW", "kh", "kw", "sh", "sw", "dh", "dw", "padTop", "padLeft"];
+
+/**
+ * depthwiseRows: `depthwiseConv2d` with one filter per channel (depth multiplier 1): out[o] = bias[o]
+ * + Σ over taps ascending of x[tap][o] · k[tap][o], no zero skipping (as the JS loop); 8 channels at a time.
+ */
+function depthwiseRows(): Code {
+  const c = new Code(DEPTHWISE_PARAMS.map((name) => [name, "i32"] as [string, "i32"]), []);
+  for (const name of ["oy", "ox", "o", "ky", "kx", "iy", "ix", "xp", "wp", "op", "at"]) c.local(name, "i32");
+  declareBlockLocals(c);
+  c.get("out").set("op");
+  forUp(c, "oy", "outH", () =>
+    forUp(c, "ox", "outW", () => {
+      c.i32(0).set("o");
+      for (const width of WIDTHS) {
+        forBlocks(c, "o", width, "cin", () => {
+          initFromBias(c, width);
+          forEachTap(c, () => {
+            // xp = x + ((iy·inW + ix)·cin + o)·8; wp = k + ((ky·kw + kx)·cin + o)·4
+            c.get("x").get("iy").get("inW").op(...OP.i32Mul).get("ix").op(...OP.i32Add).get("cin").op(...OP.i32Mul);
+            c.get("o").op(...OP.i32Add).i32(3).op(...OP.i32Shl, ...OP.i32Add).set("xp");
+            c.get("k").get("ky").get("kw").op(...OP.i32Mul).get("kx").op(...OP.i32Add).get("cin").op(...OP.i32Mul);
+            c.get("o").op(...OP.i32Add).i32(2).op(...OP.i32Shl, ...OP.i32Add).set("wp");
+            multiplyAdd(c, width);
+          });
+          storeAt(c, width);
+        });
+      }
+      c.get("op").get("cin").i32(3).op(...OP.i32Shl, ...OP.i32Add).set("op");
+    }));
+  return c;
+}
+
+/** acc[0, width) += x[xp…] · promote(k[wp…]), lane by lane. */
+function multiplyAdd(c: Code, width: Width): void {
+  if (width === 1) {
+    c.get("accS").get("xp").mem(OP.f64Load, 3, 0).get("wp").mem(OP.f32Load, 2, 0).op(...OP.f64PromoteF32, ...OP.f64Mul, ...OP.f64Add).set("accS");
+    return;
+  }
+  for (let k = 0; k < width / 2; k++) {
+    c.get(`acc${k}`).get("xp").mem([0xfd, SIMD.load], 3, 16 * k);
+    c.get("wp").mem([0xfd, SIMD.load64Zero], 2, 8 * k).simd(SIMD.f64x2PromoteLowF32x4);
+    c.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(`acc${k}`);
+  }
 }
 
 /** index = pos·stride + tap·dilation − pad (negative when in the padding before the input). */
@@ -70,5 +135,5 @@ function tapIndex(c: Code, index: string, pos: string, stride: string, tap: stri
 
 /** The convolution kernels, for the kernel module (write-kernels.ts). */
 export function convKernels(): WasmFunction[] {
-  return [{ name: "conv2dRows", code: conv2dRows() }];
+  return [{ name: "conv2dRows", code: conv2dRows() }, { name: "depthwiseRows", code: depthwiseRows() }];
 }
