@@ -1,6 +1,6 @@
 /**
  * The convolution and attention wasm kernels (scripts/kernels/conv-kernels.ts, attention-kernels.ts):
- * `conv2d`/`conv1d`, `depthwiseConv2d`, `attentionScores` and `attentionCombine` return exactly the JS path's bits on
+ * `conv2d`/`conv1d`, `depthwiseConv2d`, `convTranspose2d`, `attentionScores` and `attentionCombine` return exactly the JS path's bits on
  * odd channel counts, kernel sizes 1…7, strides, dilations, valid/same/causal padding, groups, tiny
  * and large sizes, with zeros, signed zeros, NaN and infinities among the values.
  */
@@ -111,6 +111,28 @@ describe("wasm convolution and attention kernels", () => {
               c.dilation[0], c.dilation[1], gh.before, gw.before));
           if (!sameBits(js, wasm)) failures.push(`${JSON.stringify(c)} m=${m} special=${special}`);
         }
+      }
+    });
+    expect(failures).toEqual([]);
+  });
+
+  it("convTranspose2d gives the JS bits with strides, dilations, cropping and odd channel counts", () => {
+    const failures: string[] = [];
+    // h, w, cin, f, kh, kw, sh, sw, dh, dw, shiftH, shiftW
+    const cases: number[][] = [
+      [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0], [1, 9, 3, 5, 1, 3, 1, 2, 1, 1, 0, 1], [1, 12, 7, 9, 1, 4, 1, 3, 1, 1, 0, 0],
+      [4, 5, 3, 2, 3, 3, 2, 2, 1, 1, 1, 1], [5, 4, 6, 11, 2, 3, 1, 1, 2, 2, 0, 1], [6, 6, 17, 13, 5, 5, 2, 2, 1, 1, 2, 2],
+      [8, 8, 32, 16, 3, 3, 2, 2, 1, 1, 1, 1], [3, 7, 2, 8, 7, 1, 3, 1, 1, 1, 3, 0],
+    ];
+    cases.forEach(([h, w, cin, f, kh, kw, sh, sw, dh, dw, shiftH, shiftW], n) => {
+      const oh = (h! - 1) * sh! + (kh! - 1) * dh! + 1 - shiftH!;
+      const ow = (w! - 1) * sw! + (kw! - 1) * dw! + 1 - 2 * shiftW!; // cropped on both sides
+      for (const special of [false, true]) {
+        const x = new Float64Array(values(h! * w! * cin!, 500 + n, special));
+        const kernel = new Float32Array(values(kh! * kw! * f! * cin!, 501 + n, special));
+        const bias = n % 2 === 0 ? new Float32Array(values(f!, 502 + n, special)) : null;
+        const [js, wasm] = bothPaths(oh * ow * f! + 1, (out) => rt.convTranspose2d(x, h!, w!, cin!, kernel, bias, out, oh, ow, f!, kh!, kw!, sh!, sw!, dh!, dw!, shiftH!, shiftW!));
+        if (!sameBits(js, wasm)) failures.push(`case ${n} special=${special}`);
       }
     });
     expect(failures).toEqual([]);

@@ -1,6 +1,6 @@
 /**
  * The convolution kernels of the wasm module: the runtime's `conv2d` (and `conv1d`, a conv2d of
- * height 1) in one call, and `depthwiseConv2d` (and 1-D) with depth multiplier 1. Same float64 operations in the same order as the JS loop: each output
+ * height 1) in one call, `depthwiseConv2d` (and 1-D) with depth multiplier 1, and `convTranspose2d`. Same float64 operations in the same order as the JS loop: each output
  * starts at its bias (or +0) and adds xv · kernel for the taps (ky, kx) and channels c ascending,
  * skipping xv = 0. Where the JS loop walks one output position's channels in the innermost loop
  * (loading and storing each output once per input), this one holds 8 outputs in registers
@@ -9,6 +9,7 @@
  *   conv2dRows(x, inH, inW, cin, k, bias, out, outH, outW, cout, kh, kw, sh, sw, dh, dw, padTop, padLeft, groups)
  *
  *   depthwiseRows(x, inH, inW, c, k, bias, out, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft)
+ *   transposeRows(x, h, w, cin, kt, out, oh, ow, f, kh, kw, sh, sw, dh, dw, shiftH, shiftW)
  *
  * Byte addresses: x and out float64 (channels last), k and bias float32 (k as Keras stores it:
  * (kh, kw, cin/groups, cout), or (kh, kw, c) for depthwise); bias −1 for none.
@@ -133,7 +134,62 @@ function tapIndex(c: Code, index: string, pos: string, stride: string, tap: stri
   c.get(pos).get(stride).op(...OP.i32Mul).get(tap).get(dilation).op(...OP.i32Mul, ...OP.i32Add).get(pad).op(...OP.i32Sub).set(index);
 }
 
+const TRANSPOSE_PARAMS = ["x", "h", "w", "cin", "kt", "out", "oh", "ow", "f", "kh", "kw", "sh", "sw", "dh", "dw", "shiftH", "shiftW"];
+
+/**
+ * transposeRows: `convTranspose2d`'s scatter onto an output already holding the bias. For each input
+ * position and tap inside the output, s[c] = Σ_e x[e] · k[a][b][c][e] from +0 (e ascending, no zero
+ * skipping), then out[c] = out[c] + s[c], as the JS loop; `kt` is the kernel with its last two axes
+ * swapped, (kh, kw, cin, f), so 8 channels' weights for one e are adjacent.
+ */
+function transposeRows(): Code {
+  const c = new Code(TRANSPOSE_PARAMS.map((name) => [name, "i32"] as [string, "i32"]), []);
+  for (const name of ["i", "j", "a", "b", "r", "q", "ch", "x0", "xp", "wp", "k0", "o0", "at", "rowStride"]) c.local(name, "i32");
+  declareBlockLocals(c);
+  c.get("f").i32(2).op(...OP.i32Shl).set("rowStride");
+  c.get("x").set("x0");
+  forUp(c, "i", "h", () => {
+    forUp(c, "j", "w", () => {
+      forUp(c, "a", "kh", () => {
+        tapIndex(c, "r", "i", "sh", "a", "dh", "shiftH");
+        c.get("r").get("oh").op(...MORE_OP.i32GeU, ...OP.brIf(0)); // cropped: continue
+        forUp(c, "b", "kw", () => {
+          tapIndex(c, "q", "j", "sw", "b", "dw", "shiftW");
+          c.get("q").get("ow").op(...MORE_OP.i32GeU, ...OP.brIf(0));
+          // o0 = out + (r·ow + q)·f·8; k0 = kt + (a·kw + b)·cin·f·4
+          c.get("out").get("r").get("ow").op(...OP.i32Mul).get("q").op(...OP.i32Add).get("f").op(...OP.i32Mul).i32(3).op(...OP.i32Shl, ...OP.i32Add).set("o0");
+          c.get("kt").get("a").get("kw").op(...OP.i32Mul).get("b").op(...OP.i32Add).get("cin").op(...OP.i32Mul).get("f").op(...OP.i32Mul).i32(2).op(...OP.i32Shl, ...OP.i32Add).set("k0");
+          c.i32(0).set("ch");
+          for (const width of WIDTHS) {
+            forBlocks(c, "ch", width, "f", () => {
+              zeroBlock(c, width);
+              c.get("x0").set("xp");
+              c.get("k0").get("ch").i32(2).op(...OP.i32Shl, ...OP.i32Add).set("wp");
+              accumulate(c, width, { xp: "xp", wp: "wp", rowStride: "rowStride", count: "cin", weights: "f32", skipZeros: false });
+              c.get("o0").get("ch").i32(3).op(...OP.i32Shl, ...OP.i32Add).set("at");
+              addBlockInto(c, width, "at");
+            });
+          }
+        });
+      });
+      c.get("x0").get("cin").i32(3).op(...OP.i32Shl, ...OP.i32Add).set("x0");
+    });
+  });
+  return c;
+}
+
+/** float64 at byte address `at` (the local) = itself + the block's accumulators. */
+function addBlockInto(c: Code, width: Width, at: string): void {
+  if (width === 1) {
+    c.get(at).get(at).mem(OP.f64Load, 3, 0).get("accS").op(...OP.f64Add).mem(OP.f64Store, 3, 0);
+    return;
+  }
+  for (let k = 0; k < width / 2; k++) {
+    c.get(at).get(at).mem([0xfd, SIMD.load], 3, 16 * k).get(`acc${k}`).simd(SIMD.f64x2Add).mem([0xfd, SIMD.store], 3, 16 * k);
+  }
+}
+
 /** The convolution kernels, for the kernel module (write-kernels.ts). */
 export function convKernels(): WasmFunction[] {
-  return [{ name: "conv2dRows", code: conv2dRows() }, { name: "depthwiseRows", code: depthwiseRows() }];
+  return [{ name: "conv2dRows", code: conv2dRows() }, { name: "depthwiseRows", code: depthwiseRows() }, { name: "transposeRows", code: transposeRows() }];
 }
