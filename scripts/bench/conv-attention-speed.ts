@@ -142,6 +142,20 @@ function functionRows(): string[] {
     const out = new Float64Array(h * w * cout);
     both(`conv2d (32,32,16)→32, 3×3 same`, h * w * 9 * cin * cout, () => rt.conv2d(x, 0, h, w, cin, kernel, null, out, h, w, cout, 3, 3, 1, 1, 1, 1, 1, 1, 1));
   }
+  {
+    const [h, w, c] = [32, 32, 64];
+    const x = rnd(h * w * c, 8);
+    const kernel = Float32Array.from(rnd(9 * c, 9));
+    const out = new Float64Array(h * w * c);
+    both(`depthwiseConv2d (32,32,64), 3×3 same`, h * w * 9 * c, () => rt.depthwiseConv2d(x, 0, h, w, c, kernel, 1, null, out, h, w, 3, 3, 1, 1, 1, 1, 1, 1));
+  }
+  {
+    const [h, w, cin, f] = [16, 16, 32, 16];
+    const x = rnd(h * w * cin, 10);
+    const kernel = Float32Array.from(rnd(9 * f * cin, 11));
+    const out = new Float64Array(32 * 32 * f);
+    both(`convTranspose2d (16,16,32)→16, 3×3 s2 same`, h * w * 9 * f * cin, () => rt.convTranspose2d(x, h, w, cin, kernel, null, out, 32, 32, f, 3, 3, 2, 2, 1, 1, 1, 1));
+  }
   for (const [t, heads, d] of [[10, 2, 8], [64, 8, 16], [128, 4, 64]] as const) {
     const q = rnd(t * heads * d, 6);
     const key = rnd(t * heads * d, 7);
