@@ -4,13 +4,15 @@
  * Conv1D/Conv2D/MHA models) and the runtime functions alone. Medians of 5 windows after a warm-up.
  *
  *   npx tsx scripts/bench/conv-attention-speed.ts
+ *   BASELINE_RUNTIME=old-runtime.ts npx tsx scripts/bench/conv-attention-speed.ts   adds a column: the
+ *     same modules on another runtime (e.g. `git show <commit>:runtime/keras2ts-runtime.ts`), default kernels
  */
 import "@tensorflow/tfjs-backend-wasm";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { generateFromModel, loadModel, type Model } from "../../generator/index.js";
+import { generateFromModel, loadModel, toJavaScript, type Model } from "../../generator/index.js";
 import { runPasses } from "../../generator/passes/index.js";
 import { SHARED } from "../../test/helpers/cases.js";
 import { modelFromConfig, sequential } from "../../test/helpers/ir.js";
@@ -108,11 +110,24 @@ async function modelRows(tmp: string): Promise<string[]> {
     const js = time(() => ours.predict(...xs));
     kernels.setKernels("auto");
     const wasm = time(() => ours.predict(...xs));
+    const before = BASELINE ? fmt(await baselineTime(dir, xs)) : "—";
     const tf = xs.length === 1 ? [await tfjsTime(model, xs[0]!, "cpu"), await tfjsTime(model, xs[0]!, "wasm")] : ["—", "—"];
-    rows.push(`| ${name} | ${fmt(js)} | ${fmt(wasm)}${same ? "" : " (bits differ!)"} | ${(js / wasm).toFixed(2)}× | ${tf[0]} | ${tf[1]} |`);
+    rows.push(`| ${name} | ${fmt(js)} | ${fmt(wasm)}${same ? "" : " (bits differ!)"} | ${(js / wasm).toFixed(2)}× | ${before} | ${tf[0]} | ${tf[1]} |`);
     console.error(`done: ${name}`);
   }
   return rows;
+}
+
+const BASELINE = process.env["BASELINE_RUNTIME"];
+
+/** The module in `dir` run on the baseline runtime (a copy of the module beside it), default kernels. */
+async function baselineTime(dir: string, xs: Float32Array[]): Promise<number> {
+  const base = join(dir, "baseline");
+  mkdirSync(base, { recursive: true });
+  writeFileSync(join(base, "keras2ts-runtime.mjs"), toJavaScript(readFileSync(BASELINE!, "utf8")));
+  writeFileSync(join(base, "model.mjs"), readFileSync(join(dir, "model.mjs")));
+  const ours = (await import(pathToFileURL(join(base, "model.mjs")).href)) as Ours;
+  return time(() => ours.predict(...xs));
 }
 
 /** The runtime functions alone, "js" against "wasm" (forced). */
@@ -173,7 +188,7 @@ async function main(): Promise<void> {
   try {
     console.log("| runtime function | MACs | JS | wasm | JS / wasm |\n|---|---|---|---|---|");
     functionRows().forEach((r) => console.log(r));
-    console.log("\n| model | keras2ts JS | keras2ts auto (wasm) | JS / wasm | tfjs-cpu | tfjs-wasm |\n|---|---|---|---|---|---|");
+    console.log("\n| model | keras2ts JS | keras2ts auto (wasm) | JS / wasm | before (baseline runtime, auto) | tfjs-cpu | tfjs-wasm |\n|---|---|---|---|---|---|---|");
     (await modelRows(tmp)).forEach((r) => console.log(r));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
