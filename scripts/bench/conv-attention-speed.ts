@@ -54,7 +54,7 @@ function synthetic(arch: unknown, seed: number): Model {
 const conv1dArch = sequential([256, 32], [
   ["Conv1D", { name: "c1", filters: 64, kernel_size: [5], padding: "same", activation: "relu" }],
   ["Conv1D", { name: "c2", filters: 64, kernel_size: [3], padding: "valid", dilation_rate: [2], activation: "relu" }],
-  ["GlobalAveragePooling1D", { name: "gap" }],
+  ["Flatten", { name: "flat" }], // (tfjs-reference.ts has Flatten, not GlobalAveragePooling1D)
   ["Dense", { name: "d", units: 10 }],
 ]);
 const conv2dArch = sequential([32, 32, 16], [
@@ -73,7 +73,7 @@ async function subjects(): Promise<{ name: string; model: Model }[]> {
     { name: "bench_conv_lstm (Conv1D(32,k5) on (64,6) → LSTM(64))", model: await file(join(SHARED, "fixtures/bench/bench_conv_lstm/model.keras")) },
     { name: "mha_encoder fixture (2 heads, key_dim 8, T 10)", model: await file(join(SHARED, "fixtures/keras/mha_encoder/model.keras")) },
     { name: "lstm_attention fixture", model: await file(join(SHARED, "fixtures/keras/lstm_attention/model.keras")) },
-    { name: "synthetic Conv1D(64,k5 same)+Conv1D(64,k3 d2) on (256,32)", model: synthetic(conv1dArch, 1) },
+    { name: "synthetic Conv1D(64,k5 same)+Conv1D(64,k3 d2)+Flatten+Dense(10) on (256,32)", model: synthetic(conv1dArch, 1) },
     { name: "synthetic Conv2D(32,3×3 same)+Conv2D(32,3×3 s2) on (32,32,16)", model: synthetic(conv2dArch, 2) },
     { name: "synthetic MHA(8 heads, key_dim 16)(x, x) on (64,128)", model: synthetic(mhaArch, 3) },
   ];
