@@ -755,8 +755,9 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 // ---- WebAssembly SIMD kernels ---------------------------------------------------------------------
-// `dense`, `denseT`, `addMatVecT`, `conv2d`, `depthwiseConv2d` (and their 1-D forms), `convTranspose2d`, `attentionScores` and `attentionCombine` run in a small wasm module where WebAssembly SIMD exists. Its
-// kernels (scripts/kernels/simd-kernels.ts) do the JS loops' float64 arithmetic in the same order
+// `dense`, `denseT`, `addMatVecT`, `conv2d`, `depthwiseConv2d` (and their 1-D forms), `convTranspose2d`,
+// `attentionScores` and `attentionCombine` run in a small wasm module where WebAssembly SIMD exists. Its
+// kernels (scripts/kernels/) do the JS loops' float64 arithmetic in the same order
 // with f64x2 instructions, so both paths give the same bits; JS stays the fallback (Hermes/React
 // Native have no WebAssembly). Weights are copied into the module's memory the first time a product
 // uses them; inputs and outputs are copied in and out around each call (O(n + m) for O(n·m) work).
@@ -1059,7 +1060,7 @@ function copyIntoWasm(k: WasmKernels, src: Float64Array, from: number, n: number
   for (let i = 0; i < n; i++) f64[i0 + i] = src[from + i]!;
 }
 
-/** The kernel module (written by `npm run kernels` from scripts/kernels/simd-kernels.ts; a test checks they match). */
+/** The kernel module (written by `npm run kernels` from scripts/kernels/; a test checks they match). */
 function wasmKernelBytes(): Uint8Array {
   // kernel-bytes:start
   const hex =

@@ -257,7 +257,7 @@ function denseWasm(k, x, xo, rows, n, w, bias, out, o, m) {
             out[ob + j] = f64[oi + j];
     }
 }
-/** The kernel module (written by `npm run kernels` from scripts/kernels/simd-kernels.ts; a test checks they match). */
+/** The kernel module (written by `npm run kernels` from scripts/kernels/; a test checks they match). */
 function wasmKernelBytes() {
     // kernel-bytes:start
     const hex = "0061736d01000000015c0660057f7f7f7f7f0060057f7f7f7f7f0060137f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f7f" +
