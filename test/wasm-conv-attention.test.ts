@@ -4,7 +4,7 @@
  * odd channel counts, kernel sizes 1…7, strides, dilations, valid/same/causal padding, groups, tiny
  * and large sizes, with zeros, signed zeros, NaN and infinities among the values.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as rt from "../runtime/keras2ts-runtime.js";
 import { geometry, type Padding } from "./helpers/conv-reference.js";
 
@@ -81,7 +81,24 @@ function runConv(c: ConvCase, special: boolean, withBias: boolean, seed: number)
 }
 
 describe("wasm convolution and attention kernels", () => {
-  afterEach(() => rt.setKernels("auto"));
+  afterEach(() => {
+    rt.setKernels("auto");
+    vi.unstubAllEnvs();
+  });
+
+  it("under auto, a convolution or attention below 1,024 multiply-adds stays in JS and a larger one goes to wasm", async () => {
+    vi.stubEnv("KERAS2TS_KERNELS", "");
+    vi.resetModules();
+    const fresh = (await import("../runtime/keras2ts-runtime.js")) as typeof rt;
+    const conv = (steps: number) => fresh.conv1d(new Float64Array(steps * 4).fill(1), 0, steps, 4, new Float32Array(3 * 4 * 8).fill(0.5), null, new Float64Array(steps * 8), steps - 2, 8, 3, 1, 1, 0, 1);
+    conv(10); // 8 · 3 · 4 · 8 = 768 multiply-adds
+    fresh.attentionScores(new Float64Array(32), new Float64Array(32), 4, 4, 2, 4, 0.5, new Float64Array(32)); // 128
+    expect(fresh.wasmMemoryBytes()).toBe(0);
+    conv(12); // 10 · 96 = 960
+    expect(fresh.wasmMemoryBytes()).toBe(0);
+    conv(13); // 11 · 96 = 1,056
+    expect(fresh.wasmMemoryBytes()).toBeGreaterThan(0);
+  });
 
   it("conv2d and conv1d give the JS bits on every geometry", () => {
     const failures: string[] = [];
