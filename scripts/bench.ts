@@ -77,10 +77,13 @@ function subjects(tmp: string, small: Uint8Array): Subject[] {
   writeFileSync(smallPath, small);
   const list = readdirSync(bench).sort().map((d) => ({ name: d, model: join(bench, d, "model.keras"), casePath: join(bench, d, "case.json") }));
   const example = join(REPO, "examples/char_lstm");
+  const attention = join(SHARED, "fixtures/keras/mha_encoder");
   return [
     { name: "small LSTM(8) on (5,4)", model: smallPath },
     { name: "char_lstm (example)", model: join(example, "model.keras"), casePath: join(example, "case.json") },
     ...list,
+    // Attention (MultiHeadAttention encoder block); tfjs has no MultiHeadAttention layer to compare with.
+    { name: "mha_encoder (fixture)", model: join(attention, "model.keras"), casePath: join(attention, "case.json") },
   ];
 }
 

@@ -7,8 +7,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as rt from "../runtime/keras2ts-runtime.js";
-import { kernelModuleBytes } from "../scripts/kernels/simd-kernels.js";
-import { runtimeWithKernelBytes } from "../scripts/kernels/write-kernels.js";
+import { allKernelBytes, runtimeWithKernelBytes } from "../scripts/kernels/write-kernels.js";
 
 type Runtime = typeof rt;
 
@@ -46,9 +45,9 @@ describe("wasm kernels", () => {
     vi.unstubAllEnvs();
   });
 
-  it("the runtime carries the bytes scripts/kernels/simd-kernels.ts writes (npm run kernels)", () => {
+  it("the runtime carries the bytes scripts/kernels writes (npm run kernels)", () => {
     const runtime = readFileSync(new URL("../runtime/keras2ts-runtime.ts", import.meta.url), "utf8");
-    expect(runtimeWithKernelBytes(runtime, kernelModuleBytes())).toBe(runtime);
+    expect(runtimeWithKernelBytes(runtime, allKernelBytes())).toBe(runtime);
     expect(rt.wasmKernelsAvailable()).toBe(true); // Node 20 has WebAssembly SIMD
   });
 
@@ -122,7 +121,7 @@ describe("wasm kernels", () => {
 
 /** The kernel module instantiated on its own, for the activation kernels the runtime does not export. */
 function kernelExports(): { f64: () => Float64Array; run: (name: string, xs: readonly number[]) => Float64Array } {
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(kernelModuleBytes() as Uint8Array<ArrayBuffer>), {}).exports;
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(allKernelBytes() as Uint8Array<ArrayBuffer>), {}).exports;
   const memory = exports["memory"] as WebAssembly.Memory;
   const f64 = () => new Float64Array(memory.buffer);
   return {

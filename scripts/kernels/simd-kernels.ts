@@ -142,12 +142,15 @@ function axpyPass(c: Code, rows: 1 | 2): void {
   c.op(...OP.end);
 }
 
-/** The kernel module's bytes, exports: memory, dotRows, axpyRows, then the recurrent kernels. */
-export function kernelModuleBytes(): Uint8Array {
+/**
+ * The kernel module's bytes, exports: memory, dotRows, axpyRows, the recurrent kernels (which call the
+ * products by index), then `more` (write-kernels.ts adds the convolution and attention kernels).
+ */
+export function kernelModuleBytes(more: readonly WasmFunction[] = []): Uint8Array {
   const products: WasmFunction[] = [
     { name: "dotRows", code: dotRows() },
     { name: "axpyRows", code: axpyRows() },
   ];
   const index = (name: string) => products.findIndex((f) => f.name === name);
-  return wasmModule([...products, ...rnnKernels(index)]);
+  return wasmModule([...products, ...rnnKernels(index), ...more]);
 }

@@ -4,6 +4,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { attentionKernels } from "./attention-kernels.js";
+import { convKernels } from "./conv-kernels.js";
 import { kernelModuleBytes } from "./simd-kernels.js";
 
 const RUNTIME = fileURLToPath(new URL("../../runtime/keras2ts-runtime.ts", import.meta.url));
@@ -21,7 +23,12 @@ export function runtimeWithKernelBytes(runtime: string, bytes: Uint8Array): stri
   return `${runtime.slice(0, a + start.length)}  const hex =\n${lines.join(" +\n")};\n${runtime.slice(b)}`;
 }
 
+/** Every kernel: simd-kernels.ts' products, then conv-kernels.ts' and attention-kernels.ts'. */
+export function allKernelBytes(): Uint8Array {
+  return kernelModuleBytes([...convKernels(), ...attentionKernels()]);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  writeFileSync(RUNTIME, runtimeWithKernelBytes(readFileSync(RUNTIME, "utf8"), kernelModuleBytes()));
-  console.log(`wrote ${kernelModuleBytes().length} kernel bytes into runtime/keras2ts-runtime.ts`);
+  writeFileSync(RUNTIME, runtimeWithKernelBytes(readFileSync(RUNTIME, "utf8"), allKernelBytes()));
+  console.log(`wrote ${allKernelBytes().length} kernel bytes into runtime/keras2ts-runtime.ts`);
 }
