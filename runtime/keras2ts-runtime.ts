@@ -1616,21 +1616,34 @@ export function lstmLayerWasm(
 
 /**
  * One LSTM step's state update with the default activations, from its pre-activations z[zo …]
- * (blocks [i, f, c, o], overwritten): c' = f·c + i·tanh(z_c), h' = o·tanh(c'). The activations run in
- * loops of their own: two call sites, which V8 inlines (five in one loop did not fit its budget).
+ * (blocks [i, f, c, o], overwritten): c' = f·c + i·tanh(z_c), h' = o·tanh(c'). The activations run
+ * through sigmoidRange/tanhRange, whose one call site each V8 inlines: called here directly, the
+ * third site did not fit its inlining budget, and every call then boxed its argument and result.
  */
 export function lstmGates(z: Float64Array, zo: number, h: Float64Array, c: Float64Array, units: number): void {
-  // Gates i, f and o (blocks 0, 1, 3) through sigmoid, the candidate (block 2) through tanh.
-  for (let q = 0; q < 3 * units; q++) {
-    const j = q < 2 * units ? zo + q : zo + units + q;
-    z[j] = sigmoid(z[j]!);
-  }
-  for (let j = zo + 2 * units; j < zo + 3 * units; j++) z[j] = tanh(z[j]!);
+  const f = zo + units;
+  const g = zo + 2 * units;
+  const o = zo + 3 * units;
+  sigmoidRange(z, zo, g); // i and f
+  tanhRange(z, g, o);
+  sigmoidRange(z, o, o + units);
   for (let j = 0; j < units; j++) {
-    const cj = z[zo + units + j]! * c[j]! + z[zo + j]! * z[zo + 2 * units + j]!;
+    const cj = z[f + j]! * c[j]! + z[zo + j]! * z[g + j]!;
     c[j] = cj;
-    h[j] = z[zo + 3 * units + j]! * tanh(cj);
+    z[g + j] = cj; // the candidate block is spent: it holds tanh(c') next
   }
+  tanhRange(z, g, o);
+  for (let j = 0; j < units; j++) h[j] = z[o + j]! * z[g + j]!;
+}
+
+/** buf[i] = sigmoid(buf[i]) for from ≤ i < to. */
+export function sigmoidRange(buf: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) buf[i] = sigmoid(buf[i]!);
+}
+
+/** buf[i] = tanh(buf[i]) for from ≤ i < to. */
+export function tanhRange(buf: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) buf[i] = tanh(buf[i]!);
 }
 
 /**
