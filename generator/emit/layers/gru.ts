@@ -38,6 +38,8 @@ export const gruCell: CellKind = {
   },
   stepBody(layer, ctx, { x, states: [h], inputDim, weightOffset }) {
     const u = intParam(layer, "units");
+    const act = ctx.activation(layer, layer.config["activation"] ?? "tanh");
+    const rec = ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid");
     const step: Step = {
       ctx,
       x,
@@ -48,8 +50,9 @@ export const gruCell: CellKind = {
       ...inputKernel(ctx, layer, weightOffset, x),
       recurrent: ctx.weightTransposed(layer, weightOffset + 1, "recurrent_kernel"),
       bias: boolParam(layer, "use_bias", true) ? ctx.weight(layer, weightOffset + 2, "bias") : null,
-      act: ctx.activation(layer, layer.config["activation"] ?? "tanh").scalar!,
-      rec: ctx.activation(layer, layer.config["recurrent_activation"] ?? "sigmoid").scalar!,
+      act: act.scalar!,
+      rec: rec.scalar!,
+      defaults: act.name === "tanh" && rec.name === "sigmoid",
     };
     return resetAfter(layer) ? resetAfterStep(step, ctx.scratch(layer, "gh", [3 * u])) : resetBeforeStep(step, ctx.scratch(layer, "rh", [u]));
   },
@@ -76,6 +79,8 @@ interface Step {
   readonly bias: string | null;
   readonly act: (x: string) => string;
   readonly rec: (x: string) => string;
+  /** tanh and sigmoid (Keras' defaults): activations run through the runtime's range functions. */
+  readonly defaults: boolean;
 }
 
 /** reset_after=True: both projections first; the reset gate scales the recurrent candidate term. */
@@ -87,13 +92,36 @@ function resetAfterStep(s: Step, gh: string): string[] {
     `${ctx.rt("denseT")}(${h}, 0, 1, ${u}, ${s.recurrent}, null, ${gh}, 0, ${3 * u});`,
     // The (2, 3u) bias is one array: the input row at [0, 3u), the recurrent row at [3u, 6u).
     ...(bias ? [`for (let j = 0; j < ${3 * u}; j++) {`, `  ${gx}[j]! += ${bias}[j]!;`, `  ${gh}[j]! += ${bias}[j + ${3 * u}]!;`, `}`] : []),
-    `for (let j = 0; j < ${u}; j++) {`,
-    `  const z = ${s.rec(`${gx}[j]! + ${gh}[j]!`)};`,
-    `  const r = ${s.rec(`${gx}[j + ${u}]! + ${gh}[j + ${u}]!`)};`,
-    `  const hh = ${s.act(`${gx}[j + ${2 * u}]! + r * ${gh}[j + ${2 * u}]!`)};`,
-    `  ${h}[j] = z * ${h}[j]! + (1 - z) * hh;`,
-    `}`,
+    ...(s.defaults ? defaultGatesAfter(s, gh) : [
+      `for (let j = 0; j < ${u}; j++) {`,
+      `  const z = ${s.rec(`${gx}[j]! + ${gh}[j]!`)};`,
+      `  const r = ${s.rec(`${gx}[j + ${u}]! + ${gh}[j + ${u}]!`)};`,
+      `  const hh = ${s.act(`${gx}[j + ${2 * u}]! + r * ${gh}[j + ${2 * u}]!`)};`,
+      `  ${h}[j] = z * ${h}[j]! + (1 - z) * hh;`,
+      `}`,
+    ]),
   ];
+}
+
+/**
+ * The same gates with sigmoid and tanh through sigmoidRange/tanhRange (one call site each, which V8
+ * inlines; called per unit, the third site missed its inlining budget and boxed every value): the
+ * same operations on the same values, so the same bits.
+ */
+function defaultGatesAfter(s: Step, gh: string): string[] {
+  const { ctx, h, u, gx } = s;
+  return [
+    `for (let j = 0; j < ${2 * u}; j++) ${gx}[j]! += ${gh}[j]!;`,
+    `${ctx.rt("sigmoidRange")}(${gx}, 0, ${2 * u});`,
+    `for (let j = 0; j < ${u}; j++) ${gx}[j + ${2 * u}]! += ${gx}[j + ${u}]! * ${gh}[j + ${2 * u}]!;`,
+    `${ctx.rt("tanhRange")}(${gx}, ${2 * u}, ${3 * u});`,
+    ...gruUpdate(s),
+  ];
+}
+
+/** h' = z·h + (1 − z)·hh with z in block 0 and hh in block 2 of gx. */
+function gruUpdate({ h, u, gx }: Step): string[] {
+  return [`for (let j = 0; j < ${u}; j++) {`, `  const z = ${gx}[j]!;`, `  ${h}[j] = z * ${h}[j]! + (1 - z) * ${gx}[j + ${2 * u}]!;`, `}`];
 }
 
 /** reset_after=False: the reset gate scales h before it meets the candidate's recurrent kernel. */
@@ -104,15 +132,23 @@ function resetBeforeStep(s: Step, rh: string): string[] {
     `// gx = x·W + b + h·U for blocks [z, r]; the candidate block gets (r·h)·U_h`,
     `${s.product}(${x}, xo, 1, ${s.inputDim}, ${s.kernel}, ${s.bias ?? "null"}, ${gx}, 0, ${3 * u});`,
     `${rows}(${h}, 0, ${u}, ${s.recurrent}, 0, ${gx}, 0, ${2 * u});`,
-    `for (let j = 0; j < ${u}; j++) {`,
-    `  ${gx}[j] = ${s.rec(`${gx}[j]!`)};`,
-    `  ${rh}[j] = ${s.rec(`${gx}[j + ${u}]!`)} * ${h}[j]!;`,
-    `}`,
+    ...(s.defaults
+      ? [`${ctx.rt("sigmoidRange")}(${gx}, 0, ${2 * u});`, `for (let j = 0; j < ${u}; j++) ${rh}[j] = ${gx}[j + ${u}]! * ${h}[j]!;`]
+      : [
+          `for (let j = 0; j < ${u}; j++) {`,
+          `  ${gx}[j] = ${s.rec(`${gx}[j]!`)};`,
+          `  ${rh}[j] = ${s.rec(`${gx}[j + ${u}]!`)} * ${h}[j]!;`,
+          `}`,
+        ]),
     `${rows}(${rh}, 0, ${u}, ${s.recurrent}, ${2 * u * u}, ${gx}, ${2 * u}, ${u});`,
-    `for (let j = 0; j < ${u}; j++) {`,
-    `  const z = ${gx}[j]!;`,
-    `  ${h}[j] = z * ${h}[j]! + (1 - z) * ${s.act(`${gx}[j + ${2 * u}]!`)};`,
-    `}`,
+    ...(s.defaults
+      ? [`${ctx.rt("tanhRange")}(${gx}, ${2 * u}, ${3 * u});`, ...gruUpdate(s)]
+      : [
+          `for (let j = 0; j < ${u}; j++) {`,
+          `  const z = ${gx}[j]!;`,
+          `  ${h}[j] = z * ${h}[j]! + (1 - z) * ${s.act(`${gx}[j + ${2 * u}]!`)};`,
+          `}`,
+        ]),
   ];
 }
 
