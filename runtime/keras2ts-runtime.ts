@@ -1103,7 +1103,7 @@ export function gruLayerWasm(
   // reset_after adds its bias rows in the step; reset_before's single bias goes with x·W.
   k.rnnInput(at, steps, n, w, g, bias && !resetAfter ? b : zeros, at + zx * 8, transposed ? 1 : 0);
   k.gruSteps(at + zx * 8, steps, units, ut, at + hp * 8, bias ? b : zeros, at + d * 8, at + rh * 8, seq ? at + hs * 8 : 0, backwards ? 1 : 0, resetAfter ? 1 : 0);
-  for (let j = 0; j < units; j++) h[j] = f64[base + hp + j]!;
+  copyFromWasm(k, (base + hp) * 8, units, h, 0);
   if (seq) for (let s = 0; s < steps; s++) for (let j = 0; j < units; j++) seq[seqOffset + s * seqStep + j] = f64[base + hs + s * units + j]!;
   return true;
 }
@@ -1142,8 +1142,8 @@ function lstmWasm(
   const at = base * 8;
   k.rnnInput(at + xs * 8, steps, n, w, g, bias ? b : at + zb * 8, at + zx * 8, transposed ? 1 : 0);
   k.lstmSteps(at + zx * 8, steps, units, ut, at + hp * 8, at + cp * 8, at + d * 8, seq ? at + hs * 8 : 0, backwards ? 1 : 0);
-  for (let j = 0; j < units; j++) h[j] = f64[base + hp + j]!;
-  for (let j = 0; j < units; j++) c[j] = f64[base + cp + j]!;
+  copyFromWasm(k, (base + hp) * 8, units, h, 0);
+  copyFromWasm(k, (base + cp) * 8, units, c, 0);
   if (seq) for (let s = 0; s < steps; s++) for (let j = 0; j < units; j++) seq[seqOffset + s * seqStep + j] = f64[base + hs + s * units + j]!;
 }
 
@@ -1163,9 +1163,7 @@ function conv2dWasm(
   const os = xs + inLen * 8;
   copyIntoWasm(k, x, xo, inLen, xs);
   k.conv2dRows(xs, inH, inW, cin, ka, ba, os, outH, outW, cout, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups);
-  const f64 = k.f64;
-  const oi = os / 8;
-  for (let i = 0; i < outLen; i++) out[i] = f64[oi + i]!;
+  copyFromWasm(k, os, outLen, out, 0);
 }
 
 /** `depthwiseConv2d` with depth multiplier 1 through the wasm `depthwiseRows` kernel, as `conv2dWasm`. */
@@ -1183,9 +1181,7 @@ function depthwiseWasm(
   const os = xs + inLen * 8;
   copyIntoWasm(k, x, xo, inLen, xs);
   k.depthwiseRows(xs, inH, inW, c, ka, ba, os, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft);
-  const f64 = k.f64;
-  const oi = os / 8;
-  for (let i = 0; i < outLen; i++) out[i] = f64[oi + i]!;
+  copyFromWasm(k, os, outLen, out, 0);
 }
 
 /** `convTranspose2d` through the wasm `transposeRows` kernel: bias written, input copied in, one call, output copied out. */
@@ -1204,7 +1200,7 @@ function convTransposeWasm(
   const oi = os / 8;
   for (let p = 0; p < oh * ow; p++) for (let c = 0; c < f; c++) f64[oi + p * f + c] = bias ? bias[c]! : 0;
   k.transposeRows(xs, h, w, cin, kt, os, oh, ow, f, kh, kw, sh, sw, dh, dw, shiftH, shiftW);
-  for (let i = 0; i < outLen; i++) out[i] = f64[oi + i]!;
+  copyFromWasm(k, os, outLen, out, 0);
 }
 
 /** Where a (blocks, rows, cols) weight tensor is placed as (blocks, cols, rows) in wasm memory; set the first time. */
@@ -1256,9 +1252,7 @@ function attentionCombineWasm(k: WasmKernels, p: Float64Array, v: Float64Array, 
   copyIntoWasm(k, p, 0, pLen, ps);
   copyIntoWasm(k, v, 0, vLen, vs);
   for (let h = 0; h < heads; h++) k.mixRows(ps + h * t * s * 8, t, s * 8, s, vs + h * dv * 8, stride * 8, dv, os + h * dv * 8, stride * 8, 1);
-  const f64 = k.f64;
-  const oi = os / 8;
-  for (let i = 0; i < oLen; i++) out[i] = f64[oi + i]!;
+  copyFromWasm(k, os, oLen, out, 0);
 }
 
 /** Copies n values of `src` from `from` to wasm memory at byte address `at`. */
@@ -1266,6 +1260,13 @@ function copyIntoWasm(k: WasmKernels, src: Float64Array, from: number, n: number
   const f64 = k.f64;
   const i0 = at / 8;
   for (let i = 0; i < n; i++) f64[i0 + i] = src[from + i]!;
+}
+
+/** The other way: `n` float64 values at byte address `at` into dst[to …]. */
+function copyFromWasm(k: WasmKernels, at: number, n: number, dst: Float64Array, to: number): void {
+  const f64 = k.f64;
+  const i0 = at / 8;
+  for (let i = 0; i < n; i++) dst[to + i] = f64[i0 + i]!;
 }
 
 /** The kernel module (written by `npm run kernels` from scripts/kernels/; a test checks they match). */

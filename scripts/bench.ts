@@ -23,6 +23,7 @@ import { buildTfjsReference, NoReference } from "../test/helpers/tfjs-reference.
 import { coldStart, generateCost, hermesRun, tscCost, type ProcessCost } from "./bench/children.js";
 import { macs, modelProducts, roofline } from "./bench/roofline.js";
 import { smallLstm, tenMillion } from "./bench/synthetic.js";
+import { formatMicros, timePerCall } from "./bench/timing.js";
 
 const QUICK = process.argv.includes("--quick");
 const WINDOW_MS = QUICK ? 150 : 1000;
@@ -45,20 +46,7 @@ interface Kernels {
   setKernels(choice: "auto" | "js" | "wasm"): void;
 }
 
-/** Median time per call in microseconds, over 5 windows after a warm-up. */
-function time(fn: () => unknown): number {
-  const warmUntil = performance.now() + WINDOW_MS / 2;
-  let calls = 0;
-  while (performance.now() < warmUntil || calls < 5) (fn(), calls++);
-  const perWindow = Math.max(1, Math.round((calls / (WINDOW_MS / 2)) * (WINDOW_MS / 5)));
-  const samples: number[] = [];
-  for (let w = 0; w < 5; w++) {
-    const t = performance.now();
-    for (let i = 0; i < perWindow; i++) fn();
-    samples.push(((performance.now() - t) * 1000) / perWindow);
-  }
-  return samples.sort((a, b) => a - b)[2]!;
-}
+const time = (fn: () => unknown): number => timePerCall(fn, WINDOW_MS);
 
 const first = (r: Float32Array | Float32Array[]) => (Array.isArray(r) ? r[0]! : r);
 function maxDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
@@ -66,7 +54,7 @@ function maxDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
   for (let i = 0; i < want.length; i++) d = Math.max(d, Math.abs(got[i]! - want[i]!));
   return got.length === want.length ? d : Infinity;
 }
-const fmt = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`);
+const fmt = formatMicros;
 const kb = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MB` : `${(n / 1024).toFixed(1)} KB`);
 const cost = (c: ProcessCost) => `${c.seconds.toFixed(1)} s, ${(c.maxRss / (1 << 20)).toFixed(0)} MB`;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(a / b >= 100 ? 0 : 1)}×`;

@@ -20,25 +20,13 @@ import { keras3Functional } from "../../test/helpers/keras3-arch.js";
 import { randomWeights } from "../../test/helpers/layer-models.js";
 import { buildTfjsReference, NoReference } from "../../test/helpers/tfjs-reference.js";
 import * as rt from "../../runtime/keras2ts-runtime.js";
+import { formatMicros, timePerCall } from "./timing.js";
 
 const WINDOW_MS = 600;
 
-/** Median time per call in microseconds, over 5 windows after a warm-up. */
-function time(fn: () => unknown): number {
-  const warmUntil = performance.now() + WINDOW_MS / 2;
-  let calls = 0;
-  while (performance.now() < warmUntil || calls < 5) (fn(), calls++);
-  const perWindow = Math.max(1, Math.round((calls / (WINDOW_MS / 2)) * (WINDOW_MS / 5)));
-  const samples: number[] = [];
-  for (let w = 0; w < 5; w++) {
-    const t = performance.now();
-    for (let i = 0; i < perWindow; i++) fn();
-    samples.push(((performance.now() - t) * 1000) / perWindow);
-  }
-  return samples.sort((a, b) => a - b)[2]!;
-}
+const time = (fn: () => unknown): number => timePerCall(fn, WINDOW_MS);
 
-const fmt = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`);
+const fmt = formatMicros;
 
 interface Ours {
   predict(...xs: ArrayLike<number>[]): Float32Array | Float32Array[];

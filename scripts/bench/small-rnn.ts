@@ -11,22 +11,11 @@ import { pathToFileURL } from "node:url";
 import { generate, loadModel } from "../../generator/index.js";
 import { buildTfjsReference } from "../../test/helpers/tfjs-reference.js";
 import { modelProducts, roofline } from "./roofline.js";
+import { timePerCall } from "./timing.js";
 import { smallLstm } from "./synthetic.js";
 
-/** Median µs per call over 7 wall-clock windows, as npm run bench times (CPU time would count tfjs' helper threads). */
-function time(fn: () => unknown, ms = 400): number {
-  const warm = performance.now() + ms / 2;
-  let calls = 0;
-  while (performance.now() < warm || calls < 5) (fn(), calls++);
-  const per = Math.max(1, Math.round((calls / (ms / 2)) * (ms / 5)));
-  const samples: number[] = [];
-  for (let w = 0; w < 7; w++) {
-    const t = performance.now();
-    for (let i = 0; i < per; i++) fn();
-    samples.push(((performance.now() - t) * 1000) / per);
-  }
-  return samples.sort((a, b) => a - b)[3]!;
-}
+/** Median µs per call over 7 wall-clock windows, as npm run bench times. */
+const time = (fn: () => unknown, ms = 400): number => timePerCall(fn, ms, 7);
 
 const bytes = await smallLstm();
 const dir = join(tmpdir(), `small-rnn-${process.pid}`);

@@ -431,14 +431,19 @@ function lstmWasm(k, x, steps, n, kernel, transposed, bias, recurrentT, h, c, un
     const at = base * 8;
     k.rnnInput(at + xs * 8, steps, n, w, g, bias ? b : at + zb * 8, at + zx * 8, transposed ? 1 : 0);
     k.lstmSteps(at + zx * 8, steps, units, ut, at + hp * 8, at + cp * 8, at + d * 8, seq ? at + hs * 8 : 0, backwards ? 1 : 0);
-    for (let j = 0; j < units; j++)
-        h[j] = f64[base + hp + j];
-    for (let j = 0; j < units; j++)
-        c[j] = f64[base + cp + j];
+    copyFromWasm(k, (base + hp) * 8, units, h, 0);
+    copyFromWasm(k, (base + cp) * 8, units, c, 0);
     if (seq)
         for (let s = 0; s < steps; s++)
             for (let j = 0; j < units; j++)
                 seq[seqOffset + s * seqStep + j] = f64[base + hs + s * units + j];
+}
+/** The other way: `n` float64 values at byte address `at` into dst[to …]. */
+function copyFromWasm(k, at, n, dst, to) {
+    const f64 = k.f64;
+    const i0 = at / 8;
+    for (let i = 0; i < n; i++)
+        dst[to + i] = f64[i0 + i];
 }
 /** The kernel module (written by `npm run kernels` from scripts/kernels/; a test checks they match). */
 function wasmKernelBytes() {
